@@ -1,0 +1,10 @@
+package io.github.imitation.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code imitation bench ...}: benchmark commands that write their figures to results files. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each prints JSON lines and writes them to a results file.",
+        subcommands = {BenchEnvCommand.class})
+final class BenchCommand {
+}

@@ -1,0 +1,75 @@
+package io.github.imitation.env;
+
+import java.util.Map;
+
+/**
+ * A Gymnasium-style environment.
+ *
+ * <p>Two ways to drive it. The Gymnasium-shaped calls {@link #reset(Long)} and {@link #step(int)} /
+ * {@link #step(float[])} return fresh records. The allocation-free calls ({@code resetInto},
+ * {@code stepInto}) write the observation into a caller's buffer and leave reward and flags readable
+ * through {@link #reward()}, {@link #terminated()} and {@link #truncated()} until the next call; the
+ * vector env and the benchmarks use those.
+ *
+ * <p>Discrete action spaces take {@code int} actions; Box action spaces take {@code float[]} actions
+ * (float32, as Gymnasium's {@code action_space.sample()} gives them). Calling the wrong overload, an
+ * action outside the space, a non-finite Box action, or stepping before the first reset throws an
+ * exception whose message names the environment and the bad value. An environment is not thread-safe.
+ */
+public interface Env {
+
+    /** The registered id, e.g. {@code CartPole-v1}. */
+    String id();
+
+    Space observationSpace();
+
+    Space actionSpace();
+
+    /**
+     * Gymnasium's {@code reset(seed=seed)}. With a seed, the env's generator is replaced by one seeded
+     * exactly as NumPy's {@code PCG64(SeedSequence(seed))}; with {@code null}, the existing generator
+     * carries on (a fresh env without one seeds from OS entropy).
+     */
+    void resetInto(Long seed, float[] observation);
+
+    /** Steps a Discrete-action env; see the class comment for the outcome accessors. */
+    void stepInto(int action, float[] observation);
+
+    /** Steps a Box-action env; see the class comment for the outcome accessors. */
+    void stepInto(float[] action, float[] observation);
+
+    /** Reward of the last step. */
+    double reward();
+
+    /** Whether the last step reached a terminal state. */
+    boolean terminated();
+
+    /** Whether the last step was cut short (by a time limit). */
+    boolean truncated();
+
+    /** The innermost environment, without wrappers such as the time limit. */
+    Env unwrapped();
+
+    /** Length of a flattened observation. */
+    default int observationSize() {
+        return observationSpace().flatSize();
+    }
+
+    default Reset reset(Long seed) {
+        float[] observation = new float[observationSize()];
+        resetInto(seed, observation);
+        return new Reset(observation, Map.of());
+    }
+
+    default Step step(int action) {
+        float[] observation = new float[observationSize()];
+        stepInto(action, observation);
+        return new Step(observation, reward(), terminated(), truncated(), Map.of());
+    }
+
+    default Step step(float[] action) {
+        float[] observation = new float[observationSize()];
+        stepInto(action, observation);
+        return new Step(observation, reward(), terminated(), truncated(), Map.of());
+    }
+}

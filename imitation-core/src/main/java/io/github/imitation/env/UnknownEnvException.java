@@ -1,0 +1,9 @@
+package io.github.imitation.env;
+
+/** Thrown for an environment id that is not registered; the message lists the known ids. */
+public final class UnknownEnvException extends IllegalArgumentException {
+
+    public UnknownEnvException(String id, Iterable<String> known) {
+        super("unknown environment id '" + id + "'; known ids: " + String.join(", ", known));
+    }
+}

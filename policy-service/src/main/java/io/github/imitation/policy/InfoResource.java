@@ -1,0 +1,23 @@
+package io.github.imitation.policy;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+@Path("/api/v1/info")
+public class InfoResource {
+
+    @ConfigProperty(name = "quarkus.application.name")
+    String name;
+
+    @ConfigProperty(name = "quarkus.application.version")
+    String version;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public ServiceInfo info() {
+        return new ServiceInfo(name, version, ServiceInfo.ROLE);
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.imitation.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class HealthAndInfoTest {
+
+    private static final String SERVICE = "policy-service";
+    private static final String ROLE =
+            "policy optimization, ONNX export, inference endpoint";
+
+    @Test
+    void liveness() {
+        given().when().get("/q/health/live")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"));
+    }
+
+    @Test
+    void readinessIncludesRoleCheck() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(SERVICE))
+                .body("checks.find { it.name == '" + SERVICE + "' }.status", equalTo("UP"))
+                .body("checks.find { it.name == '" + SERVICE + "' }.data.role", equalTo(ROLE));
+    }
+
+    @Test
+    void info() {
+        given().accept(ContentType.JSON).when().get("/api/v1/info")
+                .then().statusCode(200)
+                .contentType(ContentType.JSON)
+                .body("service", equalTo(SERVICE))
+                .body("version", equalTo(System.getProperty("expected.version")))
+                .body("role", equalTo(ROLE));
+    }
+}

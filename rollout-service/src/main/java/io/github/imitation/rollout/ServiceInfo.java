@@ -1,0 +1,8 @@
+package io.github.imitation.rollout;
+
+/** Body of {@code GET /api/v1/info}; {@link #ROLE} also labels the readiness check. */
+public record ServiceInfo(String service, String version, String role) {
+
+    public static final String ROLE =
+            "runs the current policy in vectorized environments";
+}
