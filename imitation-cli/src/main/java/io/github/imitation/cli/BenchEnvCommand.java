@@ -81,7 +81,9 @@ final class BenchEnvCommand implements Callable<Integer> {
                 line.put("env", id);
                 line.put("vector", method.equals("singleEnv") ? 1 : EnvStepBenchmark.VECTOR_SIZE);
                 line.put("steps_per_second", Math.round(score.getScore()));
-                line.put("error_99", Math.round(score.getScoreError()));
+                if (Double.isFinite(score.getScoreError())) {
+                    line.put("error_99", Math.round(score.getScoreError()));
+                }
                 line.put("threads", 1);
                 line.put("java", System.getProperty("java.version"));
                 lines.add(mapper.writeValueAsString(line));

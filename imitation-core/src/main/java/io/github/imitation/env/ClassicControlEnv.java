@@ -31,11 +31,15 @@ public abstract class ClassicControlEnv implements Env {
     /** Draws the initial physical state, exactly as Gymnasium's {@code reset} does. */
     protected abstract void sampleInitialState(Pcg64 generator);
 
-    /** Applies one validated action to the physical state, setting {@link #reward} and {@link #terminated}. */
-    protected abstract void advance(int discreteAction, float[] boxAction);
+    /**
+     * Applies one validated action to the physical state, setting {@link #reward} and {@link #terminated}:
+     * a Discrete action index (counted from the space's start), or a Box action at
+     * {@code boxActions[boxOffset ...]}.
+     */
+    protected abstract void advance(int discreteAction, float[] boxActions, int boxOffset);
 
-    /** Writes the observation of the current physical state. */
-    protected abstract void observe(float[] observation);
+    /** Writes the observation of the current physical state to {@code observations[offset ...]}. */
+    protected abstract void observe(float[] observations, int offset);
 
     /** The internal state vector in Gymnasium's order and meaning (see each env's class comment). */
     public abstract double[] state();
@@ -89,8 +93,8 @@ public abstract class ClassicControlEnv implements Env {
     /** Writes the observation of the current state (after a reset or {@link #setState}). */
     public final void observeInto(float[] observation) {
         requireReset();
-        checkBuffer(observation);
-        observe(observation);
+        checkBuffer(observation, 0);
+        observe(observation, 0);
     }
 
     @Override
@@ -109,8 +113,8 @@ public abstract class ClassicControlEnv implements Env {
     }
 
     @Override
-    public final void resetInto(Long seed, float[] observation) {
-        checkBuffer(observation);
+    public final void resetInto(Long seed, float[] observations, int offset) {
+        checkBuffer(observations, offset);
         if (seed != null) {
             if (seed < 0) {
                 throw new IllegalArgumentException(id + ": seed must be a non-negative integer, got " + seed);
@@ -124,11 +128,11 @@ public abstract class ClassicControlEnv implements Env {
         hasBeenReset = true;
         reward = 0.0;
         terminated = false;
-        observe(observation);
+        observe(observations, offset);
     }
 
     @Override
-    public final void stepInto(int action, float[] observation) {
+    public final void stepInto(int action, float[] observations, int offset) {
         requireReset();
         if (!(actionSpace instanceof Discrete discrete)) {
             throw new IllegalArgumentException(id + ": action space is " + actionSpace + ", got the integer action " + action);
@@ -136,30 +140,31 @@ public abstract class ClassicControlEnv implements Env {
         if (!discrete.contains(action)) {
             throw new IllegalArgumentException(id + ": action " + action + " is not in " + discrete);
         }
-        checkBuffer(observation);
-        advance(action - discrete.start(), null);
-        observe(observation);
+        checkBuffer(observations, offset);
+        advance(action - discrete.start(), null, 0);
+        observe(observations, offset);
     }
 
     @Override
-    public final void stepInto(float[] action, float[] observation) {
+    public final void stepInto(float[] actions, int actionOffset, float[] observations, int offset) {
         requireReset();
         if (!(actionSpace instanceof Box box)) {
-            throw new IllegalArgumentException(id + ": action space is " + actionSpace + ", got the array action "
-                    + Arrays.toString(action));
+            throw new IllegalArgumentException(id + ": action space is " + actionSpace + ", got an array action");
         }
-        if (action == null || action.length != box.flatSize()) {
-            throw new IllegalArgumentException(id + ": action must have " + box.flatSize() + " entries, got "
-                    + (action == null ? "null" : Arrays.toString(action)));
+        int size = box.flatSize();
+        if (actions == null || actionOffset < 0 || actionOffset + size > actions.length) {
+            throw new IllegalArgumentException(id + ": action must have " + size + " entries, got "
+                    + (actions == null ? "null" : (actions.length - actionOffset) + " at offset " + actionOffset));
         }
-        for (float a : action) {
-            if (!Float.isFinite(a)) {
-                throw new IllegalArgumentException(id + ": action must be finite, got " + Arrays.toString(action));
+        for (int i = actionOffset; i < actionOffset + size; i++) {
+            if (!Float.isFinite(actions[i])) {
+                throw new IllegalArgumentException(id + ": action must be finite, got "
+                        + Arrays.toString(Arrays.copyOfRange(actions, actionOffset, actionOffset + size)));
             }
         }
-        checkBuffer(observation);
-        advance(0, action);
-        observe(observation);
+        checkBuffer(observations, offset);
+        advance(0, actions, actionOffset);
+        observe(observations, offset);
     }
 
     @Override
@@ -188,10 +193,11 @@ public abstract class ClassicControlEnv implements Env {
         }
     }
 
-    private void checkBuffer(float[] observation) {
-        if (observation == null || observation.length != observationSpace.flatSize()) {
-            throw new IllegalArgumentException(id + ": observation buffer must have " + observationSpace.flatSize()
-                    + " entries, got " + (observation == null ? "null" : observation.length));
+    private void checkBuffer(float[] observations, int offset) {
+        if (observations == null || offset < 0 || offset + observationSpace.flatSize() > observations.length) {
+            throw new IllegalArgumentException(id + ": observation buffer needs " + observationSpace.flatSize()
+                    + " entries from offset " + offset + ", got "
+                    + (observations == null ? "null" : observations.length + " in all"));
         }
     }
 

@@ -30,13 +30,36 @@ public interface Env {
      * exactly as NumPy's {@code PCG64(SeedSequence(seed))}; with {@code null}, the existing generator
      * carries on (a fresh env without one seeds from OS entropy).
      */
-    void resetInto(Long seed, float[] observation);
+    void resetInto(Long seed, float[] observations, int offset);
 
-    /** Steps a Discrete-action env; see the class comment for the outcome accessors. */
-    void stepInto(int action, float[] observation);
+    /**
+     * Steps a Discrete-action env, writing the observation to {@code observations[offset ...]}; see the
+     * class comment for the outcome accessors.
+     */
+    void stepInto(int action, float[] observations, int offset);
 
-    /** Steps a Box-action env; see the class comment for the outcome accessors. */
-    void stepInto(float[] action, float[] observation);
+    /**
+     * Steps a Box-action env with the action {@code actions[actionOffset ...]}, writing the observation to
+     * {@code observations[offset ...]}; see the class comment for the outcome accessors.
+     */
+    void stepInto(float[] actions, int actionOffset, float[] observations, int offset);
+
+    default void resetInto(Long seed, float[] observation) {
+        resetInto(seed, observation, 0);
+    }
+
+    default void stepInto(int action, float[] observation) {
+        stepInto(action, observation, 0);
+    }
+
+    /** Steps a Box-action env; {@code action} must have exactly the action space's size. */
+    default void stepInto(float[] action, float[] observation) {
+        if (action != null && action.length != actionSpace().flatSize()) {
+            throw new IllegalArgumentException(id() + ": action must have " + actionSpace().flatSize()
+                    + " entries, got " + java.util.Arrays.toString(action));
+        }
+        stepInto(action, 0, observation, 0);
+    }
 
     /** Reward of the last step. */
     double reward();

@@ -44,21 +44,21 @@ public final class TimeLimit implements Env {
     }
 
     @Override
-    public void resetInto(Long seed, float[] observation) {
-        inner.resetInto(seed, observation);
+    public void resetInto(Long seed, float[] observations, int offset) {
+        inner.resetInto(seed, observations, offset);
         elapsedSteps = 0;
         truncated = false;
     }
 
     @Override
-    public void stepInto(int action, float[] observation) {
-        inner.stepInto(action, observation);
+    public void stepInto(int action, float[] observations, int offset) {
+        inner.stepInto(action, observations, offset);
         countStep();
     }
 
     @Override
-    public void stepInto(float[] action, float[] observation) {
-        inner.stepInto(action, observation);
+    public void stepInto(float[] actions, int actionOffset, float[] observations, int offset) {
+        inner.stepInto(actions, actionOffset, observations, offset);
         countStep();
     }
 

@@ -33,8 +33,6 @@ public final class VectorEnv {
     private final boolean[] truncated;
     private final boolean[] wasReset;
     private final boolean[] needsReset;
-    private final float[][] envObservation;
-    private final float[][] envAction;
     private boolean started;
 
     public VectorEnv(Supplier<Env> factory, int numEnvs) {
@@ -55,8 +53,6 @@ public final class VectorEnv {
         truncated = new boolean[numEnvs];
         wasReset = new boolean[numEnvs];
         needsReset = new boolean[numEnvs];
-        envObservation = new float[numEnvs][observationSize];
-        envAction = new float[numEnvs][actionSize];
     }
 
     /** {@code numEnvs} copies of the registered env {@code id}, each with its time limit. */
@@ -91,8 +87,7 @@ public final class VectorEnv {
             throw new IllegalArgumentException(id() + ": seed must be a non-negative integer, got " + seed);
         }
         for (int i = 0; i < envs.length; i++) {
-            envs[i].resetInto(seed == null ? null : seed + i, envObservation[i]);
-            System.arraycopy(envObservation[i], 0, observations, i * observationSize, observationSize);
+            envs[i].resetInto(seed == null ? null : seed + i, observations, i * observationSize);
             rewards[i] = 0.0;
             terminated[i] = false;
             truncated[i] = false;
@@ -112,7 +107,7 @@ public final class VectorEnv {
             if (needsReset[i]) {
                 autoreset(i);
             } else {
-                envs[i].stepInto(actions[i], envObservation[i]);
+                envs[i].stepInto(actions[i], observations, i * observationSize);
                 record(i);
             }
         }
@@ -131,16 +126,14 @@ public final class VectorEnv {
             if (needsReset[i]) {
                 autoreset(i);
             } else {
-                System.arraycopy(actions, i * actionSize, envAction[i], 0, actionSize);
-                envs[i].stepInto(envAction[i], envObservation[i]);
+                envs[i].stepInto(actions, i * actionSize, observations, i * observationSize);
                 record(i);
             }
         }
     }
 
     private void autoreset(int i) {
-        envs[i].resetInto(null, envObservation[i]);
-        System.arraycopy(envObservation[i], 0, observations, i * observationSize, observationSize);
+        envs[i].resetInto(null, observations, i * observationSize);
         rewards[i] = 0.0;
         terminated[i] = false;
         truncated[i] = false;
@@ -150,7 +143,6 @@ public final class VectorEnv {
 
     private void record(int i) {
         Env env = envs[i];
-        System.arraycopy(envObservation[i], 0, observations, i * observationSize, observationSize);
         rewards[i] = env.reward();
         terminated[i] = env.terminated();
         truncated[i] = env.truncated();

@@ -51,7 +51,7 @@ public final class Acrobot extends ClassicControlEnv {
     }
 
     @Override
-    protected void advance(int action, float[] unused) {
+    protected void advance(int action, float[] unused, int unusedOffset) {
         double torque = TORQUES[action];
         double t1 = theta1;
         double t2 = theta2;
@@ -110,22 +110,22 @@ public final class Acrobot extends ClassicControlEnv {
     }
 
     @Override
-    protected void observe(float[] observation) {
+    protected void observe(float[] observation, int offset) {
         if (float32State) {
             float f1 = (float) theta1;
             float f2 = (float) theta2;
-            observation[0] = NumpyFloat32Math.cos(f1);
-            observation[1] = NumpyFloat32Math.sin(f1);
-            observation[2] = NumpyFloat32Math.cos(f2);
-            observation[3] = NumpyFloat32Math.sin(f2);
+            observation[offset] = NumpyFloat32Math.cos(f1);
+            observation[offset + 1] = NumpyFloat32Math.sin(f1);
+            observation[offset + 2] = NumpyFloat32Math.cos(f2);
+            observation[offset + 3] = NumpyFloat32Math.sin(f2);
         } else {
-            observation[0] = (float) GlibcMath.cos(theta1);
-            observation[1] = (float) GlibcMath.sin(theta1);
-            observation[2] = (float) GlibcMath.cos(theta2);
-            observation[3] = (float) GlibcMath.sin(theta2);
+            observation[offset] = (float) GlibcMath.cos(theta1);
+            observation[offset + 1] = (float) GlibcMath.sin(theta1);
+            observation[offset + 2] = (float) GlibcMath.cos(theta2);
+            observation[offset + 3] = (float) GlibcMath.sin(theta2);
         }
-        observation[4] = (float) dtheta1;
-        observation[5] = (float) dtheta2;
+        observation[offset + 4] = (float) dtheta1;
+        observation[offset + 5] = (float) dtheta2;
     }
 
     @Override

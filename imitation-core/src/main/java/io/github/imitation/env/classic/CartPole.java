@@ -52,7 +52,7 @@ public final class CartPole extends ClassicControlEnv {
     }
 
     @Override
-    protected void advance(int action, float[] unused) {
+    protected void advance(int action, float[] unused, int unusedOffset) {
         double force = action == 1 ? FORCE_MAG : -FORCE_MAG;
         double cosTheta = GlibcMath.cos(theta);
         double sinTheta = GlibcMath.sin(theta);
@@ -78,11 +78,11 @@ public final class CartPole extends ClassicControlEnv {
     }
 
     @Override
-    protected void observe(float[] observation) {
-        observation[0] = (float) x;
-        observation[1] = (float) xDot;
-        observation[2] = (float) theta;
-        observation[3] = (float) thetaDot;
+    protected void observe(float[] observation, int offset) {
+        observation[offset] = (float) x;
+        observation[offset + 1] = (float) xDot;
+        observation[offset + 2] = (float) theta;
+        observation[offset + 3] = (float) thetaDot;
     }
 
     @Override

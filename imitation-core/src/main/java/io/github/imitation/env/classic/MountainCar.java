@@ -35,7 +35,7 @@ public final class MountainCar extends ClassicControlEnv {
     }
 
     @Override
-    protected void advance(int action, float[] unused) {
+    protected void advance(int action, float[] unused, int unusedOffset) {
         // The increment is summed before it is added, as in Gymnasium's single `+=` expression.
         velocity = velocity + ((action - 1) * FORCE + GlibcMath.cos(3 * position) * -GRAVITY);
         velocity = Math.min(Math.max(velocity, -MAX_SPEED), MAX_SPEED);
@@ -49,9 +49,9 @@ public final class MountainCar extends ClassicControlEnv {
     }
 
     @Override
-    protected void observe(float[] observation) {
-        observation[0] = (float) position;
-        observation[1] = (float) velocity;
+    protected void observe(float[] observation, int offset) {
+        observation[offset] = (float) position;
+        observation[offset + 1] = (float) velocity;
     }
 
     @Override

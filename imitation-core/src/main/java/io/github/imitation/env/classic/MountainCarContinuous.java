@@ -47,8 +47,8 @@ public final class MountainCarContinuous extends ClassicControlEnv {
     }
 
     @Override
-    protected void advance(int unused, float[] action) {
-        float a = action[0];
+    protected void advance(int unused, float[] actions, int actionOffset) {
+        float a = actions[actionOffset];
         boolean forceClipped = a < -1f || a > 1f;
 
         double c = 0.0025 * GlibcMath.cos(float32State ? (float) (3 * position) : 3 * position);
@@ -94,9 +94,9 @@ public final class MountainCarContinuous extends ClassicControlEnv {
     }
 
     @Override
-    protected void observe(float[] observation) {
-        observation[0] = (float) position;
-        observation[1] = (float) velocity;
+    protected void observe(float[] observation, int offset) {
+        observation[offset] = (float) position;
+        observation[offset + 1] = (float) velocity;
     }
 
     @Override

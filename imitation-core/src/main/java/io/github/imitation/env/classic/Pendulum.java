@@ -37,8 +37,8 @@ public final class Pendulum extends ClassicControlEnv {
     }
 
     @Override
-    protected void advance(int unused, float[] action) {
-        float u = Math.min(Math.max(action[0], -MAX_TORQUE), MAX_TORQUE);
+    protected void advance(int unused, float[] actions, int actionOffset) {
+        float u = Math.min(Math.max(actions[actionOffset], -MAX_TORQUE), MAX_TORQUE);
         // 0.001 * u**2 with u a float32 scalar: glibc powf, then a float32 multiply (NEP 50).
         float torqueCost = (float) (TORQUE_COST_F32 * (double) GlibcMath.powf(u, 2.0f));
         double cost = GlibcMath.pow(angleNormalize(theta), 2.0) + 0.1 * GlibcMath.pow(thetaDot, 2.0) + torqueCost;
@@ -65,10 +65,10 @@ public final class Pendulum extends ClassicControlEnv {
     }
 
     @Override
-    protected void observe(float[] observation) {
-        observation[0] = (float) GlibcMath.cos(theta);
-        observation[1] = (float) GlibcMath.sin(theta);
-        observation[2] = (float) thetaDot;
+    protected void observe(float[] observation, int offset) {
+        observation[offset] = (float) GlibcMath.cos(theta);
+        observation[offset + 1] = (float) GlibcMath.sin(theta);
+        observation[offset + 2] = (float) thetaDot;
     }
 
     @Override
