@@ -1,7 +1,7 @@
 /*
  * Thin array wrappers around the C math library, loaded by generate_vectors.py and
  * agreement_check.py through ctypes so that millions of glibc results can be computed quickly.
- * Build: gcc -O2 -fPIC -shared -o libm_map.so libm_map.c -lm
+ * Build (numerics_common.py does it): gcc -O2 -fno-builtin -fPIC -shared -o libm_map.so libm_map.c -lm
  * Compile without -ffast-math and without builtins folding: every call must reach libm.so.
  */
 #include <math.h>

@@ -10,11 +10,12 @@ package io.github.imitation.numerics;
  * minimax polynomials for sin and cos on [-pi/4, pi/4] with fused multiply-adds, and selects/negates by quadrant.
  * Every lane is computed independently, so the scalar code below gives the same bits as the vector code.
  *
- * <p><b>Coverage.</b> Bit-exact for every float with |x| &le; 117435.992 (sin) or |x| &le; 71476.0625 (cos) and for
- * NaN/infinity inputs (NaN result). Beyond these bounds NumPy calls the C library's {@code sinf}/{@code cosf}; this
- * class then returns {@code (float) GlibcMath.sin/cos(x)}, the correctly rounded value in nearly all cases, which
- * may differ from glibc's {@code sinf}/{@code cosf} in the last bit for a few arguments. On CPUs without FMA NumPy
- * uses {@code sinf}/{@code cosf} for all arguments; that configuration is not reproduced.
+ * <p>Beyond |x| &gt; 117435.992 (sin) or |x| &gt; 71476.0625 (cos) NumPy calls the C library's {@code sinf} /
+ * {@code cosf}; for those arguments this class reproduces glibc 2.36's {@code sinf}/{@code cosf} (FMA build; only
+ * their large-argument path, reduction by an exact 32x96-bit fixed-point product with 4/pi, can be reached there).
+ *
+ * <p><b>Coverage.</b> Bit-exact for every float (NaN and infinity give a NaN, payload not reproduced). On CPUs
+ * without FMA, NumPy uses {@code sinf}/{@code cosf} for all arguments; that configuration is not reproduced.
  *
  * <p>All methods are static, allocation free and thread safe.
  */
@@ -54,7 +55,7 @@ public final class NumpyFloat32Math {
         if (Math.abs(x) <= MAX_SIN) {
             return kernel(x, 0);
         }
-        return (float) GlibcMath.sin(x); // NaN stays NaN, inf gives NaN
+        return glibcSinfLarge(x, 0);
     }
 
     /**
@@ -67,7 +68,7 @@ public final class NumpyFloat32Math {
         if (Math.abs(x) <= MAX_COS) {
             return kernel(x, 1);
         }
-        return (float) GlibcMath.cos(x);
+        return glibcSinfLarge(x, 1);
     }
 
     /** sin(x + quadrantOffset * pi/2) for |x| within the Cody-Waite range. */
@@ -89,5 +90,68 @@ public final class NumpyFloat32Math {
         }
         // NumPy negates as 0 - v, which turns -0 into +0 (unlike unary minus).
         return (q & 2) != 0 ? 0.0f - result : result;
+    }
+
+    // glibc sinf/cosf, large-argument path (|x| >= 120), as used by NumPy beyond the Cody-Waite range.
+
+    /** 4/pi to 192 bits as 32-bit windows shifted by 8 bits each: the 96 bits any exponent needs are i, i+4, i+8. */
+    private static final int[] INV_PIO4 = {
+        0xa2, 0xa2f9, 0xa2f983, 0xa2f9836e,
+        0xf9836e4e, 0x836e4e44, 0x6e4e4415, 0x4e441529,
+        0x441529fc, 0x1529fc27, 0x29fc2757, 0xfc2757d1,
+        0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0,
+        0x34ddc0db, 0xddc0db62, 0xc0db6295, 0xdb629599,
+        0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041,
+    };
+    private static final double PI63 = 0x1.921fb54442d18p-62; // 2*pi * 2^-64
+    private static final double[] QUADRANT_SIGN = {1.0, -1.0, -1.0, 1.0};
+    private static final double F_C0 = 0x1.0p0;
+    private static final double F_C1 = -0x1.ffffffd0c621cp-2;
+    private static final double F_C2 = 0x1.55553e1068f19p-5;
+    private static final double F_C3 = -0x1.6c087e89a359dp-10;
+    private static final double F_C4 = 0x1.99343027bf8c3p-16;
+    private static final double F_S1 = -0x1.555545995a603p-3;
+    private static final double F_S2 = 0x1.1107605230bc4p-7;
+    private static final double F_S3 = -0x1.994eb3774cf24p-13;
+
+    /** glibc's sinf(y) (cosOffset 0) or cosf(y) (cosOffset 1) for |y| >= 120, inf or nan. */
+    private static float glibcSinfLarge(float y, int cosOffset) {
+        int xi = Float.floatToRawIntBits(y);
+        if ((xi & 0x7fffffff) >= 0x7f800000) {
+            return Float.NaN;
+        }
+        int sign = xi >>> 31;
+        // y * 4/pi as a 2.62 fixed-point number modulo 4 (integer part = quadrant), from the exact product of the
+        // 24-bit mantissa with the 96 bits of 4/pi that matter for its exponent.
+        int base = (xi >>> 26) & 15;
+        int m = ((xi & 0xffffff) | 0x800000) << ((xi >>> 23) & 7);
+        long mu = m & 0xffffffffL;
+        long res0 = (long) (m * INV_PIO4[base]) << 32;
+        long res1 = mu * (INV_PIO4[base + 4] & 0xffffffffL);
+        long res2 = mu * (INV_PIO4[base + 8] & 0xffffffffL);
+        res0 = ((res2 >>> 32) | res0) + res1;
+        long n = (res0 + (1L << 61)) >>> 62;
+        res0 -= n << 62;
+        double x = (double) res0 * PI63;
+        int q = (int) n + sign;
+        double x2 = x * x;
+        double result;
+        if ((((int) n + cosOffset) & 1) == 0) {
+            double xs = x * QUADRANT_SIGN[q & 3];
+            double s1 = Math.fma(x2, F_S3, F_S2);
+            double x3 = x2 * xs;
+            double x7 = x2 * x3;
+            result = Math.fma(s1, x7, Math.fma(x3, F_S1, xs));
+        } else {
+            double x4 = x2 * x2;
+            double c1 = Math.fma(x2, F_C1, F_C0);
+            double c2 = Math.fma(x2, F_C4, F_C3);
+            double x6 = x2 * x4;
+            result = Math.fma(c2, x6, Math.fma(x4, F_C2, c1));
+            if ((q & 2) != 0) {
+                result = -result; // glibc uses a negated copy of the cosine polynomial here
+            }
+        }
+        return (float) result;
     }
 }
