@@ -1,0 +1,430 @@
+package io.github.imitation.algo.ppo;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.imitation.env.Box;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.VectorEnv;
+import io.github.imitation.nn.AdamOptimizer;
+import io.github.imitation.nn.DjlRuntime;
+import io.github.imitation.nn.ObservationNormalizer;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.nn.RunningMeanStd;
+import io.github.imitation.nn.StochasticPolicyNetwork;
+import io.github.imitation.nn.ValueNetwork;
+import io.github.imitation.policy.ActionSampling;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Proximal Policy Optimization (Schulman et al. 2017) with a clipped surrogate, GAE(λ), a (clipped)
+ * value loss, an entropy bonus, per-minibatch advantage normalization and global gradient clipping,
+ * over a {@link VectorEnv} with next-step autoreset.
+ *
+ * <p>One iteration: {@link #collect()} a rollout with the current policy, optionally
+ * {@link RewardRelabeler relabel} its rewards (GAIL/AIRL plug in here), then {@link #update} the networks.
+ * {@link #train} runs iterations until the env-step budget is spent. Everything random (network
+ * initialization, env seeds, action sampling, minibatch shuffling) derives from the seed, and DJL runs
+ * single-threaded, so a seed gives the same numbers.
+ */
+public final class Ppo implements AutoCloseable {
+
+    /** Replaces or shapes the rewards of a collected rollout before advantages are computed. */
+    @FunctionalInterface
+    public interface RewardRelabeler {
+        void relabel(Rollout rollout);
+    }
+
+    private static final int RECENT_EPISODES = 20;
+    private static final float ADAM_EPSILON = 1e-5f;
+
+    private final String envId;
+    private final PpoConfig config;
+    private final Engine engine;
+    private final NDManager manager;
+    private final StochasticPolicyNetwork policy;
+    private final ValueNetwork valueNetwork;
+    private final AdamOptimizer optimizer;
+    private final VectorEnv envs;
+    private final RunningMeanStd observationStats;
+    private final RunningMeanStd returnStats;
+    private final double[] discountedReturns;
+    private final SplittableRandom random;
+    private final Rollout rollout;
+    private final boolean discrete;
+    private final int observationSize;
+    private final int actionSize;
+    private final float[] actionLow;
+    private final float[] actionHigh;
+
+    private final float[] stepObservations;
+    private final int[] stepDiscreteActions;
+    private final float[] stepBoxActions;
+    private final double[] episodeReturns;
+    private final List<Double> finishedReturns = new ArrayList<>();
+    private long envSteps;
+    private long episodes;
+    private int updates;
+    private final long startNanos = System.nanoTime();
+
+    public Ppo(String envId, PpoConfig config, long seed) {
+        this.envId = envId;
+        this.config = config;
+        this.engine = DjlRuntime.engine();
+        this.manager = engine.newBaseManager();
+        this.random = new SplittableRandom(seed);
+        this.envs = VectorEnv.make(envId, config.numEnvs());
+        this.discrete = envs.singleActionSpace() instanceof Discrete;
+        this.observationSize = envs.observationSize();
+        this.actionSize = envs.singleActionSpace().flatSize();
+        this.policy = new StochasticPolicyNetwork(manager, envs.singleObservationSpace(), envs.singleActionSpace(),
+                config.hiddenSizes(), config.activation(), config.initialLogStd(), random.split());
+        this.valueNetwork = new ValueNetwork(manager, observationSize, config.hiddenSizes(), config.activation(),
+                random.split());
+        List<NDArray> parameters = new ArrayList<>(policy.parameters());
+        parameters.addAll(valueNetwork.parameters());
+        this.optimizer = new AdamOptimizer(parameters, (float) config.learningRate(), ADAM_EPSILON);
+        this.observationStats = new RunningMeanStd(observationSize);
+        this.returnStats = new RunningMeanStd(1);
+        this.discountedReturns = new double[config.numEnvs()];
+        this.rollout = new Rollout(config.numSteps(), config.numEnvs(), observationSize, actionSize, discrete);
+        if (envs.singleActionSpace() instanceof Box box) {
+            actionLow = box.low();
+            actionHigh = box.high();
+        } else {
+            actionLow = null;
+            actionHigh = null;
+        }
+        this.stepObservations = new float[config.numEnvs() * observationSize];
+        this.stepDiscreteActions = new int[config.numEnvs()];
+        this.stepBoxActions = new float[config.numEnvs() * actionSize];
+        this.episodeReturns = new double[config.numEnvs()];
+        envs.reset(random.nextLong() >>> 1);
+        if (config.normalizeObservations()) {
+            observationStats.update(envs.observations(), config.numEnvs());
+        }
+    }
+
+    public String envId() {
+        return envId;
+    }
+
+    public PpoConfig config() {
+        return config;
+    }
+
+    public long envSteps() {
+        return envSteps;
+    }
+
+    /** Runs collect → update until the budget is spent, reporting each update. */
+    public void train(RewardRelabeler relabeler, Consumer<PpoUpdate> listener) {
+        int total = config.numUpdates();
+        for (int u = 0; u < total; u++) {
+            if (config.annealLearningRate()) {
+                optimizer.setLearningRate((float) (config.learningRate() * (1.0 - (double) u / total)));
+            }
+            Rollout collected = collect();
+            if (relabeler != null) {
+                relabeler.relabel(collected);
+            }
+            listener.accept(update(collected));
+        }
+    }
+
+    /** Runs the current policy for {@code numSteps} steps in every env. */
+    public Rollout collect() {
+        int n = config.numEnvs();
+        float[] params = new float[n * policy.outputSize()];
+        float[] values = new float[n];
+        float[] logStd = discrete ? null : policy.logStd();
+        for (int t = 0; t < config.numSteps(); t++) {
+            int base = t * n;
+            float[] raw = envs.observations();
+            System.arraycopy(raw, 0, rollout.rawObservations, base * observationSize, n * observationSize);
+            normalizeInto(raw, stepObservations, n);
+            System.arraycopy(stepObservations, 0, rollout.observations, base * observationSize, n * observationSize);
+            infer(stepObservations, n, params, values);
+            for (int i = 0; i < n; i++) {
+                int k = base + i;
+                rollout.values[k] = values[i];
+                if (discrete) {
+                    int a = ActionSampling.sampleCategorical(params, i * actionCount(), actionCount(), random);
+                    stepDiscreteActions[i] = a;
+                    rollout.discreteActions[k] = a;
+                    rollout.logProbs[k] = (float) ActionSampling.categoricalLogProb(params, i * actionCount(), actionCount(), a);
+                } else {
+                    rollout.logProbs[k] = (float) ActionSampling.sampleGaussian(params, i * actionSize, logStd, random,
+                            rollout.boxActions, k * actionSize);
+                    ActionSampling.clip(rollout.boxActions, k * actionSize, actionLow, actionHigh, stepBoxActions, i * actionSize);
+                }
+            }
+            if (discrete) {
+                envs.step(stepDiscreteActions);
+            } else {
+                envs.step(stepBoxActions);
+            }
+            if (config.normalizeObservations()) {
+                observationStats.update(envs.observations(), n);
+            }
+            recordStep(base);
+        }
+        normalizeInto(envs.observations(), stepObservations, n);
+        infer(stepObservations, n, params, rollout.lastValues);
+        return rollout;
+    }
+
+    private int actionCount() {
+        return policy.outputSize();
+    }
+
+    private void recordStep(int base) {
+        int n = config.numEnvs();
+        double[] rewards = envs.rewards();
+        for (int i = 0; i < n; i++) {
+            int k = base + i;
+            boolean valid = !envs.wasReset(i);
+            boolean terminated = envs.terminated()[i];
+            boolean truncated = envs.truncated()[i];
+            rollout.valid[k] = valid;
+            rollout.terminated[k] = terminated;
+            rollout.truncated[k] = truncated;
+            rollout.envRewards[k] = rewards[i];
+            if (!valid) {
+                rollout.rewards[k] = 0f;
+                continue;
+            }
+            envSteps++;
+            episodeReturns[i] += rewards[i];
+            rollout.rewards[k] = (float) scaleReward(i, rewards[i]);
+            if (terminated || truncated) {
+                finishedReturns.add(episodeReturns[i]);
+                if (finishedReturns.size() > RECENT_EPISODES) {
+                    finishedReturns.remove(0);
+                }
+                episodes++;
+                episodeReturns[i] = 0;
+                discountedReturns[i] = 0;
+            }
+        }
+    }
+
+    /** SB3-style reward scaling: divide by the running std of the discounted return, then clip. */
+    private double scaleReward(int env, double reward) {
+        if (!config.normalizeRewards()) {
+            return reward;
+        }
+        discountedReturns[env] = discountedReturns[env] * config.gamma() + reward;
+        returnStats.update(discountedReturns[env]);
+        double scaled = reward / returnStats.std(0);
+        return Math.max(-config.observationClip(), Math.min(config.observationClip(), scaled));
+    }
+
+    private void normalizeInto(float[] raw, float[] out, int rows) {
+        System.arraycopy(raw, 0, out, 0, rows * observationSize);
+        if (config.normalizeObservations()) {
+            observationStats.normalize(out, rows, config.observationClip());
+        }
+    }
+
+    private void infer(float[] observations, int rows, float[] paramsOut, float[] valuesOut) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(observations, new Shape(rows, observationSize));
+            if (rows * observationSize != observations.length) {
+                obs = scope.create(java.util.Arrays.copyOf(observations, rows * observationSize), new Shape(rows, observationSize));
+            }
+            float[] params = policy.distributionParameters(obs).toFloatArray();
+            float[] values = valueNetwork.values(obs).toFloatArray();
+            System.arraycopy(params, 0, paramsOut, 0, params.length);
+            System.arraycopy(values, 0, valuesOut, 0, rows);
+        }
+    }
+
+    /** Computes advantages and runs the PPO epochs on a collected (and possibly relabeled) rollout. */
+    public PpoUpdate update(Rollout data) {
+        data.computeAdvantages(config.gamma(), config.gaeLambda());
+        int[] indices = validIndices(data);
+        int batchSize = Math.max(1, indices.length / config.numMinibatches());
+        double policyLoss = 0;
+        double valueLoss = 0;
+        double entropy = 0;
+        double approxKl = 0;
+        double clipFraction = 0;
+        int minibatches = 0;
+        epochs:
+        for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
+            shuffle(indices);
+            policyLoss = valueLoss = entropy = approxKl = clipFraction = 0;
+            minibatches = 0;
+            for (int start = 0; start + batchSize <= indices.length; start += batchSize) {
+                double[] stats = minibatchStep(data, indices, start, batchSize);
+                policyLoss += stats[0];
+                valueLoss += stats[1];
+                entropy += stats[2];
+                approxKl += stats[3];
+                clipFraction += stats[4];
+                minibatches++;
+            }
+            if (config.targetKl() > 0 && approxKl / Math.max(1, minibatches) > config.targetKl()) {
+                break epochs;
+            }
+        }
+        updates++;
+        int m = Math.max(1, minibatches);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return new PpoUpdate(updates, envSteps, recentReturn(), episodes, policyLoss / m, valueLoss / m, entropy / m,
+                approxKl / m, clipFraction / m, explainedVariance(data, indices), optimizer.learningRate(),
+                envSteps / Math.max(seconds, 1e-9));
+    }
+
+    private double[] minibatchStep(Rollout data, int[] indices, int start, int size) {
+        float[] obs = new float[size * observationSize];
+        float[] oldLogProbs = new float[size];
+        float[] advantages = new float[size];
+        float[] returns = new float[size];
+        float[] oldValues = new float[size];
+        int[] discreteActions = discrete ? new int[size] : null;
+        float[] boxActions = discrete ? null : new float[size * actionSize];
+        for (int j = 0; j < size; j++) {
+            int k = indices[start + j];
+            System.arraycopy(data.observations, k * observationSize, obs, j * observationSize, observationSize);
+            oldLogProbs[j] = data.logProbs[k];
+            advantages[j] = data.advantages[k];
+            returns[j] = data.returns[k];
+            oldValues[j] = data.values[k];
+            if (discrete) {
+                discreteActions[j] = data.discreteActions[k];
+            } else {
+                System.arraycopy(data.boxActions, k * actionSize, boxActions, j * actionSize, actionSize);
+            }
+        }
+        if (config.normalizeAdvantages() && size > 1) {
+            standardize(advantages);
+        }
+        try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
+            NDArray obsArray = scope.create(obs, new Shape(size, observationSize));
+            NDArray actionArray = discrete ? scope.create(discreteActions) : scope.create(boxActions, new Shape(size, actionSize));
+            NDArray oldLogProb = scope.create(oldLogProbs);
+            NDArray advantage = scope.create(advantages);
+            NDArray target = scope.create(returns);
+            NDArray oldValue = scope.create(oldValues);
+
+            NDArray[] logProbAndEntropy = policy.logProbAndEntropy(obsArray, actionArray);
+            NDArray logRatio = logProbAndEntropy[0].sub(oldLogProb);
+            NDArray ratio = logRatio.exp();
+            float clip = (float) config.clipCoef();
+            NDArray surrogate = ratio.mul(advantage);
+            NDArray clippedSurrogate = ratio.clip(1f - clip, 1f + clip).mul(advantage);
+            NDArray policyLoss = surrogate.minimum(clippedSurrogate).mean().neg();
+
+            NDArray value = valueNetwork.values(obsArray);
+            NDArray valueLoss;
+            if (config.clipValueLoss()) {
+                NDArray clippedValue = oldValue.add(value.sub(oldValue).clip(-clip, clip));
+                valueLoss = value.sub(target).square().maximum(clippedValue.sub(target).square()).mean().mul(0.5f);
+            } else {
+                valueLoss = value.sub(target).square().mean().mul(0.5f);
+            }
+            NDArray entropy = logProbAndEntropy[1].mean();
+            NDArray loss = policyLoss.sub(entropy.mul((float) config.entCoef())).add(valueLoss.mul((float) config.vfCoef()));
+            collector.backward(loss);
+            optimizer.step(config.maxGradNorm());
+
+            float[] ratios = ratio.toFloatArray();
+            float[] logRatios = logRatio.toFloatArray();
+            double kl = 0;
+            int clipped = 0;
+            for (int j = 0; j < size; j++) {
+                kl += (ratios[j] - 1) - logRatios[j];
+                if (Math.abs(ratios[j] - 1) > clip) {
+                    clipped++;
+                }
+            }
+            return new double[] {policyLoss.getFloat(), valueLoss.getFloat(), entropy.getFloat(), kl / size,
+                    (double) clipped / size};
+        }
+    }
+
+    private static void standardize(float[] values) {
+        double mean = 0;
+        for (float v : values) {
+            mean += v;
+        }
+        mean /= values.length;
+        double variance = 0;
+        for (float v : values) {
+            variance += (v - mean) * (v - mean);
+        }
+        double std = Math.sqrt(variance / (values.length - 1)) + 1e-8;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) ((values[i] - mean) / std);
+        }
+    }
+
+    private static int[] validIndices(Rollout data) {
+        int count = 0;
+        for (boolean v : data.valid) {
+            count += v ? 1 : 0;
+        }
+        int[] out = new int[count];
+        int j = 0;
+        for (int k = 0; k < data.size(); k++) {
+            if (data.valid[k]) {
+                out[j++] = k;
+            }
+        }
+        return out;
+    }
+
+    private void shuffle(int[] indices) {
+        for (int i = indices.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = indices[i];
+            indices[i] = indices[j];
+            indices[j] = tmp;
+        }
+    }
+
+    private static double explainedVariance(Rollout data, int[] indices) {
+        double meanReturn = 0;
+        double meanResidual = 0;
+        for (int k : indices) {
+            meanReturn += data.returns[k];
+            meanResidual += data.returns[k] - data.values[k];
+        }
+        meanReturn /= Math.max(1, indices.length);
+        meanResidual /= Math.max(1, indices.length);
+        double varReturn = 0;
+        double varResidual = 0;
+        for (int k : indices) {
+            varReturn += Math.pow(data.returns[k] - meanReturn, 2);
+            double residual = data.returns[k] - data.values[k];
+            varResidual += Math.pow(residual - meanResidual, 2);
+        }
+        return varReturn == 0 ? Double.NaN : 1 - varResidual / varReturn;
+    }
+
+    private double recentReturn() {
+        return finishedReturns.isEmpty() ? Double.NaN
+                : finishedReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The current policy as plain data, with the observation normalization frozen into it. */
+    public PolicySnapshot snapshot(String algorithm) {
+        ObservationNormalizer normalizer = config.normalizeObservations()
+                ? observationStats.freeze(config.observationClip())
+                : ObservationNormalizer.identity(observationSize);
+        return policy.snapshot(envId, normalizer, algorithm, updates);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.imitation.algo.ppo;
+
+/**
+ * One PPO rollout: {@code numSteps × numEnvs} entries in time-major order (entry {@code t * numEnvs + i}).
+ *
+ * <p>With next-step autoreset, an entry whose env was reset instead of stepped is not a transition:
+ * {@code valid} is false for it and it is left out of the loss. Its {@code values} entry is still
+ * meaningful: it is V of the previous step's final observation, which bootstraps a truncated episode.
+ * Mutable buffers owned by the learner thread; reused from one rollout to the next.
+ */
+public final class Rollout {
+
+    final int numSteps;
+    final int numEnvs;
+    final int observationSize;
+    final int actionSize;
+
+    /** Observations as the env returned them, {@code [entries, observationSize]}. */
+    final float[] rawObservations;
+    /** Observations after normalization, as the networks saw them. */
+    final float[] observations;
+    /** Discrete actions (index), or null for Box. */
+    final int[] discreteActions;
+    /** Box actions as sampled (unclipped), {@code [entries, actionSize]}, or null for Discrete. */
+    final float[] boxActions;
+    final float[] logProbs;
+    final float[] values;
+    /** Env rewards (raw). */
+    final double[] envRewards;
+    /** Rewards the learner optimizes (env rewards, scaled or replaced by a learned reward). */
+    final float[] rewards;
+    final boolean[] terminated;
+    final boolean[] truncated;
+    final boolean[] valid;
+    /** V of the observations after the last step, per env. */
+    final float[] lastValues;
+    final float[] advantages;
+    final float[] returns;
+
+    Rollout(int numSteps, int numEnvs, int observationSize, int actionSize, boolean discrete) {
+        this.numSteps = numSteps;
+        this.numEnvs = numEnvs;
+        this.observationSize = observationSize;
+        this.actionSize = actionSize;
+        int n = numSteps * numEnvs;
+        rawObservations = new float[n * observationSize];
+        observations = new float[n * observationSize];
+        discreteActions = discrete ? new int[n] : null;
+        boxActions = discrete ? null : new float[n * actionSize];
+        logProbs = new float[n];
+        values = new float[n];
+        envRewards = new double[n];
+        rewards = new float[n];
+        terminated = new boolean[n];
+        truncated = new boolean[n];
+        valid = new boolean[n];
+        lastValues = new float[numEnvs];
+        advantages = new float[n];
+        returns = new float[n];
+    }
+
+    public int size() {
+        return numSteps * numEnvs;
+    }
+
+    /**
+     * Generalized advantage estimation over each env's sequence, cutting at episode ends: a terminated
+     * step bootstraps from 0, a truncated one from V of its final observation (the next entry's value,
+     * or {@code lastValues} at the end of the rollout).
+     */
+    void computeAdvantages(double gamma, double lambda) {
+        for (int i = 0; i < numEnvs; i++) {
+            double nextAdvantage = 0;
+            for (int t = numSteps - 1; t >= 0; t--) {
+                int k = t * numEnvs + i;
+                if (!valid[k]) {
+                    advantages[k] = 0;
+                    returns[k] = values[k];
+                    nextAdvantage = 0;
+                    continue;
+                }
+                double nextValue = t + 1 < numSteps ? values[k + numEnvs] : lastValues[i];
+                double delta;
+                if (terminated[k]) {
+                    delta = rewards[k] - values[k];
+                    nextAdvantage = delta;
+                } else if (truncated[k]) {
+                    delta = rewards[k] + gamma * nextValue - values[k];
+                    nextAdvantage = delta;
+                } else {
+                    delta = rewards[k] + gamma * nextValue - values[k];
+                    nextAdvantage = delta + gamma * lambda * nextAdvantage;
+                }
+                advantages[k] = (float) nextAdvantage;
+                returns[k] = (float) (nextAdvantage + values[k]);
+            }
+        }
+    }
+}
