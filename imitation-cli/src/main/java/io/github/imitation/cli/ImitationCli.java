@@ -3,7 +3,10 @@ package io.github.imitation.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code ./imitation} command. */
+/**
+ * Entry point of the {@code ./imitation} command. Bad arguments and bad input exit with code 2 and one
+ * line on stderr; other failures exit with 1.
+ */
 @Command(name = "imitation",
         mixinStandardHelpOptions = true,
         versionProvider = ImitationCli.Version.class,
@@ -11,11 +14,37 @@ import picocli.CommandLine.Command;
         subcommands = {ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ImitationCli implements Runnable {
 
+    public static final int EXIT_USAGE = 2;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ImitationCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ImitationCli());
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("imitation " + e.getCommandLine().getCommandName() + ": "
+                    + oneLine(e.getMessage()) + " (see --help)");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String prefix = "imitation " + commandLine.getCommandName() + ": ";
+            if (e instanceof IllegalArgumentException || e instanceof java.nio.file.NoSuchFileException) {
+                commandLine.getErr().println(prefix + oneLine(e.getMessage()));
+                return EXIT_USAGE;
+            }
+            commandLine.getErr().println(prefix + "failed: " + e);
+            return 1;
+        });
+        return cli;
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     @Override

@@ -1,0 +1,506 @@
+package io.github.imitation.onnx;
+
+import static io.github.imitation.onnx.OnnxPolicyContract.INPUT_OBSERVATION;
+import static io.github.imitation.onnx.OnnxPolicyContract.OUTPUT_LOGITS;
+import static io.github.imitation.onnx.OnnxPolicyContract.OUTPUT_LOG_STD;
+import static io.github.imitation.onnx.OnnxPolicyContract.OUTPUT_MEAN;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.github.imitation.env.Box;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.Space;
+import io.github.imitation.policy.Policy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A policy served by ONNX Runtime from a model that follows the ONNX policy contract
+ * ({@code docs/onnx-policy.md}, {@link OnnxPolicyContract}): ours from {@link OnnxPolicyExporter}, or any
+ * other tool's with the same input and output names.
+ *
+ * <p>Where the spaces come from: {@link #load} reads them from the model's {@code imitation.*} metadata;
+ * {@link #forEnv} and {@link #forSpaces} take them from the caller, for models without that metadata (a
+ * model that has it must agree with the caller).
+ *
+ * <p>Actions: deterministic is the argmax of the logits (plus the Discrete start) or the mean clipped
+ * to the Box bounds; sampled is a categorical draw from softmax(logits) or
+ * {@code mean + exp(log_std) * N(0, 1)} clipped to the bounds, drawn from this policy's own
+ * {@link SplittableRandom}, so the same seed and the same calls give the same actions. The model's own
+ * {@code action} output is not used (other tools need not provide it).
+ *
+ * <p>Each call runs one batch through ONNX Runtime, reading from and writing to direct buffers that are
+ * kept while the batch size stays the same (rollouts use one batch size). Not thread-safe; create one
+ * per thread (sessions are cheap for these model sizes). {@link #close} releases the native session.
+ */
+public final class OnnxPolicy implements Policy, AutoCloseable {
+
+    /**
+     * How to run the model.
+     *
+     * @param seed           seed of the sampling generator
+     * @param intraOpThreads ONNX Runtime's intra-op threads; 0 lets ONNX Runtime use every core. The default
+     *                       is 1: these networks are small, and rollouts parallelize across policies and envs
+     */
+    public record Options(long seed, int intraOpThreads) {
+
+        public Options {
+            if (intraOpThreads < 0) {
+                throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = ONNX Runtime's default), got "
+                        + intraOpThreads);
+            }
+        }
+
+        /** Seed 0, one intra-op thread, CPU. */
+        public static Options defaults() {
+            return new Options(0L, 1);
+        }
+
+        public Options withSeed(long newSeed) {
+            return new Options(newSeed, intraOpThreads);
+        }
+
+        public Options withIntraOpThreads(int threads) {
+            return new Options(seed, threads);
+        }
+    }
+
+    /**
+     * Raw Gaussian outputs of a batch, each row-major {@code [batch, actionSize]}.
+     *
+     * @param mean   the unclipped mean
+     * @param logStd the log standard deviation (the same row for every observation in our models)
+     */
+    public record GaussianOutputs(float[] mean, float[] logStd) {
+    }
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final String envId;
+    private final Space observationSpace;
+    private final Space actionSpace;
+    private final OnnxPolicyMetadata metadata;
+    private final int observationSize;
+    private final int outputSize;
+    /** The batch size the model's input fixes, or -1 where it is dynamic (as in our models). */
+    private final long fixedBatch;
+
+    private SplittableRandom random;
+    private BatchBuffers buffers;
+    private final float[] rowScratch;
+    private final double[] probabilityScratch;
+    private boolean closed;
+
+    private OnnxPolicy(OrtEnvironment environment, OrtSession session, String envId, Space observationSpace,
+            Space actionSpace, OnnxPolicyMetadata metadata, long fixedBatch, long seed) {
+        this.environment = environment;
+        this.session = session;
+        this.envId = envId;
+        this.observationSpace = observationSpace;
+        this.actionSpace = actionSpace;
+        this.metadata = metadata;
+        this.observationSize = observationSpace.flatSize();
+        this.outputSize = outputSize(actionSpace);
+        this.fixedBatch = fixedBatch;
+        this.random = new SplittableRandom(seed);
+        this.rowScratch = new float[outputSize];
+        this.probabilityScratch = new double[outputSize];
+    }
+
+    /** A model with {@code imitation.*} metadata, which names the env and its spaces. */
+    public static OnnxPolicy load(Path model) {
+        return load(readModel(model), Options.defaults());
+    }
+
+    /** A model with {@code imitation.*} metadata, which names the env and its spaces. */
+    public static OnnxPolicy load(Path model, Options options) {
+        return load(readModel(model), options);
+    }
+
+    /** A model with {@code imitation.*} metadata, which names the env and its spaces. */
+    public static OnnxPolicy load(byte[] model) {
+        return load(model, Options.defaults());
+    }
+
+    /** A model with {@code imitation.*} metadata, which names the env and its spaces. */
+    public static OnnxPolicy load(byte[] model, Options options) {
+        return open(model, options, null);
+    }
+
+    /**
+     * A model for the registered env {@code envId}, whose spaces come from the registry; the model need not
+     * have {@code imitation.*} metadata (if it has, it must name the same env and spaces).
+     */
+    public static OnnxPolicy forEnv(Path model, String envId, Options options) {
+        return forEnv(readModel(model), envId, options);
+    }
+
+    /** See {@link #forEnv(Path, String, Options)}. */
+    public static OnnxPolicy forEnv(byte[] model, String envId, Options options) {
+        Env env = EnvRegistry.make(envId);
+        return forSpaces(model, envId, env.observationSpace(), env.actionSpace(), options);
+    }
+
+    /**
+     * A model for the given spaces (e.g. of an env that is not registered); the model need not have
+     * {@code imitation.*} metadata (if it has, it must agree).
+     */
+    public static OnnxPolicy forSpaces(byte[] model, String envId, Space observationSpace, Space actionSpace,
+            Options options) {
+        return open(model, options, new Spaces(envId, observationSpace, actionSpace));
+    }
+
+    /** The env id and spaces a policy acts in. */
+    private record Spaces(String envId, Space observationSpace, Space actionSpace) {
+    }
+
+    private static byte[] readModel(Path model) {
+        try {
+            return Files.readAllBytes(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ONNX policy " + model, e);
+        }
+    }
+
+    /** Opens a session; {@code declared} holds the caller's env id and spaces, or is null to use the metadata's. */
+    private static OnnxPolicy open(byte[] model, Options options, Spaces declared) {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession session = createSession(environment, model, options);
+        try {
+            Optional<OnnxPolicyMetadata> stored = OnnxPolicyMetadata.fromProperties(
+                    session.getMetadata().getCustomMetadata());
+            Spaces spaces;
+            if (declared == null) {
+                spaces = stored.map(m -> new Spaces(m.envId(), m.observationSpace(), m.actionSpace()))
+                        .orElseThrow(() -> new IllegalArgumentException("the ONNX policy has no "
+                                + OnnxPolicyContract.KEY_PREFIX + "* metadata naming its env and spaces;"
+                                + " load it with OnnxPolicy.forEnv(model, envId, options) or forSpaces(...)"));
+            } else {
+                stored.ifPresent(s -> requireAgreement(s, declared));
+                spaces = declared;
+            }
+            long fixedBatch = checkSignature(session, spaces.observationSpace(), spaces.actionSpace());
+            return new OnnxPolicy(environment, session, spaces.envId(), spaces.observationSpace(), spaces.actionSpace(),
+                    stored.orElse(null), fixedBatch, options.seed());
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new OnnxPolicyException("cannot read the ONNX policy's signature or metadata", e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment environment, byte[] model, Options options) {
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+            // Execution providers are added to sessionOptions here, in priority order; ONNX Runtime falls back
+            // to its CPU provider for anything they cannot run. A GPU option belongs in Options and would call
+            // sessionOptions.addCUDA(deviceId), which needs the onnxruntime_gpu artifact instead of onnxruntime.
+            return environment.createSession(model, sessionOptions);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load the policy model: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireAgreement(OnnxPolicyMetadata stored, Spaces declared) {
+        if (!stored.envId().equals(declared.envId())) {
+            throw new IllegalArgumentException("the ONNX policy is for " + stored.envId() + ", not " + declared.envId());
+        }
+        if (!stored.observationSpace().equals(declared.observationSpace())) {
+            throw new IllegalArgumentException(declared.envId() + ": the ONNX policy's observation space "
+                    + stored.observationSpace() + " differs from " + declared.observationSpace());
+        }
+        if (!stored.actionSpace().equals(declared.actionSpace())) {
+            throw new IllegalArgumentException(declared.envId() + ": the ONNX policy's action space "
+                    + stored.actionSpace() + " differs from " + declared.actionSpace());
+        }
+    }
+
+    /** Checks names, types and sizes of the model's input and outputs; returns the fixed batch size or -1. */
+    private static long checkSignature(OrtSession session, Space observationSpace, Space actionSpace)
+            throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        if (!inputs.keySet().equals(Set.of(INPUT_OBSERVATION))) {
+            throw new IllegalArgumentException("the ONNX policy must have exactly one input named \"" + INPUT_OBSERVATION
+                    + "\", it has " + inputs.keySet());
+        }
+        long[] inputShape = floatMatrixShape(inputs.get(INPUT_OBSERVATION), "input");
+        requireColumns(inputShape, observationSpace.flatSize(), "input " + INPUT_OBSERVATION, "observation size");
+
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        int size = outputSize(actionSpace);
+        for (String name : outputNames(actionSpace)) {
+            NodeInfo output = outputs.get(name);
+            if (output == null) {
+                throw new IllegalArgumentException("the ONNX policy for a " + actionSpace + " action space needs an output \""
+                        + name + "\"; it has " + outputs.keySet());
+            }
+            requireColumns(floatMatrixShape(output, "output"), size, "output " + name,
+                    actionSpace instanceof Discrete ? "number of actions" : "action size");
+        }
+        return inputShape[0];
+    }
+
+    private static long[] floatMatrixShape(NodeInfo node, String role) {
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
+                || tensor.getShape().length != 2) {
+            throw new IllegalArgumentException("the ONNX policy's " + role + " \"" + node.getName()
+                    + "\" must be a float32 tensor [batch, size], it is " + node.getInfo());
+        }
+        return tensor.getShape();
+    }
+
+    private static void requireColumns(long[] shape, int expected, String what, String meaning) {
+        // -1 is a symbolic dimension: accepted here, and checked by ONNX Runtime at run time.
+        if (shape[1] != -1 && shape[1] != expected) {
+            throw new IllegalArgumentException("the ONNX policy's " + what + " has " + shape[1] + " columns but the "
+                    + meaning + " is " + expected);
+        }
+    }
+
+    private static List<String> outputNames(Space actionSpace) {
+        return actionSpace instanceof Discrete ? List.of(OUTPUT_LOGITS) : List.of(OUTPUT_MEAN, OUTPUT_LOG_STD);
+    }
+
+    private static int outputSize(Space actionSpace) {
+        return actionSpace instanceof Discrete discrete ? discrete.n() : actionSpace.flatSize();
+    }
+
+    /** The env id, from the metadata or the caller. */
+    public String envId() {
+        return envId;
+    }
+
+    /** The model's {@code imitation.*} metadata, if it has any. */
+    public Optional<OnnxPolicyMetadata> metadata() {
+        return Optional.ofNullable(metadata);
+    }
+
+    @Override
+    public Space observationSpace() {
+        return observationSpace;
+    }
+
+    @Override
+    public Space actionSpace() {
+        return actionSpace;
+    }
+
+    /** Restarts the sampling generator from {@code seed}, as if the policy had been created with it. */
+    public void reseed(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Raw logits of a Discrete policy, row-major {@code [batch, n]}. */
+    public float[] logits(float[] observations, int batch) {
+        requireAction(Discrete.class, "logits");
+        BatchBuffers result = run(observations, batch);
+        float[] logits = new float[batch * outputSize];
+        result.first.get(0, logits);
+        return logits;
+    }
+
+    /** Raw mean and log-std of a Box policy, each row-major {@code [batch, actionSize]}. */
+    public GaussianOutputs gaussian(float[] observations, int batch) {
+        requireAction(Box.class, "gaussian");
+        BatchBuffers result = run(observations, batch);
+        float[] mean = new float[batch * outputSize];
+        float[] logStd = new float[batch * outputSize];
+        result.first.get(0, mean);
+        result.second.get(0, logStd);
+        return new GaussianOutputs(mean, logStd);
+    }
+
+    @Override
+    public void actDiscrete(float[] observations, int batch, boolean deterministic, int[] actions) {
+        requireAction(Discrete.class, "actDiscrete");
+        if (actions.length < batch) {
+            throw new IllegalArgumentException(envId + ": actions has room for " + actions.length
+                    + " actions, the batch is " + batch);
+        }
+        BatchBuffers result = run(observations, batch);
+        int start = ((Discrete) actionSpace).start();
+        for (int i = 0; i < batch; i++) {
+            result.first.get(i * outputSize, rowScratch);
+            actions[i] = start + (deterministic ? argmax(rowScratch) : sampleCategorical(rowScratch));
+        }
+    }
+
+    @Override
+    public void actContinuous(float[] observations, int batch, boolean deterministic, float[] actions) {
+        requireAction(Box.class, "actContinuous");
+        if (actions.length < batch * outputSize) {
+            throw new IllegalArgumentException(envId + ": actions has room for " + actions.length + " values, a batch of "
+                    + batch + " needs " + batch * outputSize);
+        }
+        BatchBuffers result = run(observations, batch);
+        Box box = (Box) actionSpace;
+        for (int k = 0; k < batch * outputSize; k++) {
+            int j = k % outputSize;
+            float action = result.first.get(k);
+            if (!deterministic) {
+                action = (float) (action + Math.exp(result.second.get(k)) * random.nextGaussian());
+            }
+            actions[k] = Math.min(Math.max(action, box.low(j)), box.high(j));
+        }
+    }
+
+    /** Index of the first maximum (as ONNX ArgMax with select_last_index = 0). */
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** One draw from softmax(logits), computed in double with the maximum subtracted against overflow. */
+    private int sampleCategorical(float[] logits) {
+        float max = logits[argmax(logits)];
+        double total = 0.0;
+        for (int i = 0; i < logits.length; i++) {
+            probabilityScratch[i] = Math.exp((double) logits[i] - max);
+            total += probabilityScratch[i];
+        }
+        double u = random.nextDouble() * total;
+        double cumulative = 0.0;
+        for (int i = 0; i < logits.length - 1; i++) {
+            cumulative += probabilityScratch[i];
+            if (u < cumulative) {
+                return i;
+            }
+        }
+        return logits.length - 1;
+    }
+
+    private BatchBuffers run(float[] observations, int batch) {
+        if (closed) {
+            throw new IllegalStateException(envId + ": this OnnxPolicy is closed");
+        }
+        if (batch <= 0) {
+            throw new IllegalArgumentException(envId + ": batch must be positive, got " + batch);
+        }
+        if (observations.length != (long) batch * observationSize) {
+            throw new IllegalArgumentException(envId + ": expected " + batch + " observations of size " + observationSize
+                    + " (" + (long) batch * observationSize + " floats), got " + observations.length + " floats");
+        }
+        if (fixedBatch != -1 && batch != fixedBatch) {
+            throw new IllegalArgumentException(envId + ": the ONNX policy's input has a fixed batch size of " + fixedBatch
+                    + ", got a batch of " + batch);
+        }
+        if (buffers == null || buffers.size != batch) {
+            if (buffers != null) {
+                buffers.close();
+                buffers = null;
+            }
+            buffers = new BatchBuffers(batch);
+        }
+        buffers.observations.put(0, observations);
+        try (OrtSession.Result ignored = session.run(buffers.inputs, buffers.outputs)) {
+            // The outputs were written into the pinned buffers; the result owns nothing to read.
+            return buffers;
+        } catch (OrtException e) {
+            throw new OnnxPolicyException(envId + ": ONNX Runtime failed on a batch of " + batch + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void requireAction(Class<? extends Space> kind, String method) {
+        if (!kind.isInstance(actionSpace)) {
+            throw new IllegalStateException(envId + ": " + method + " needs a " + kind.getSimpleName()
+                    + " action space, this policy's is " + actionSpace);
+        }
+    }
+
+    /** Releases the native session and buffers; later calls throw IllegalStateException. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (buffers != null) {
+            buffers.close();
+            buffers = null;
+        }
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // Nothing to recover: the session is unusable either way.
+        }
+    }
+
+    /** Direct and in native order, so that ONNX Runtime wraps the memory instead of copying it. */
+    private static FloatBuffer directFloats(int count) {
+        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * Direct, native-order buffers for one batch size, wrapped (not copied) by ONNX Runtime tensors: the
+     * observations go in and the outputs come out without per-call allocation. {@code first} is the logits
+     * or the mean, {@code second} the log-std (Box only).
+     */
+    private final class BatchBuffers implements AutoCloseable {
+
+        final int size;
+        final FloatBuffer observations;
+        final FloatBuffer first;
+        final FloatBuffer second;
+        final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+
+        BatchBuffers(int size) {
+            this.size = size;
+            this.observations = directFloats(size * observationSize);
+            List<String> names = outputNames(actionSpace);
+            this.first = directFloats(size * outputSize);
+            this.second = names.size() > 1 ? directFloats(size * outputSize) : null;
+            try {
+                inputs.put(INPUT_OBSERVATION, OnnxTensor.createTensor(environment, observations,
+                        new long[] {size, observationSize}));
+                outputs.put(names.get(0), OnnxTensor.createTensor(environment, first, new long[] {size, outputSize}));
+                if (second != null) {
+                    outputs.put(names.get(1), OnnxTensor.createTensor(environment, second, new long[] {size, outputSize}));
+                }
+            } catch (OrtException e) {
+                close();
+                throw new OnnxPolicyException(envId + ": cannot allocate tensors for a batch of " + size, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            inputs.values().forEach(OnnxTensor::close);
+            outputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxPolicy(" + envId + ", " + observationSpace + " -> " + actionSpace + ")";
+    }
+}
