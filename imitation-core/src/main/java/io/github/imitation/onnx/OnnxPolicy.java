@@ -17,6 +17,7 @@ import io.github.imitation.env.Discrete;
 import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
+import io.github.imitation.policy.ActionSampling;
 import io.github.imitation.policy.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,7 +107,6 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     private SplittableRandom random;
     private BatchBuffers buffers;
     private final float[] rowScratch;
-    private final double[] probabilityScratch;
     private boolean closed;
 
     private OnnxPolicy(OrtEnvironment environment, OrtSession session, String envId, Space observationSpace,
@@ -122,7 +122,6 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
         this.fixedBatch = fixedBatch;
         this.random = new SplittableRandom(seed);
         this.rowScratch = new float[outputSize];
-        this.probabilityScratch = new double[outputSize];
     }
 
     /** A model with {@code imitation.*} metadata, which names the env and its spaces. */
@@ -341,7 +340,8 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
         int start = ((Discrete) actionSpace).start();
         for (int i = 0; i < batch; i++) {
             result.first.get(i * outputSize, rowScratch);
-            actions[i] = start + (deterministic ? argmax(rowScratch) : sampleCategorical(rowScratch));
+            actions[i] = start + (deterministic ? ActionSampling.argmax(rowScratch, 0, outputSize)
+                    : ActionSampling.sampleCategorical(rowScratch, 0, outputSize, random));
         }
     }
 
@@ -362,36 +362,6 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
             }
             actions[k] = Math.min(Math.max(action, box.low(j)), box.high(j));
         }
-    }
-
-    /** Index of the first maximum (as ONNX ArgMax with select_last_index = 0). */
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    /** One draw from softmax(logits), computed in double with the maximum subtracted against overflow. */
-    private int sampleCategorical(float[] logits) {
-        float max = logits[argmax(logits)];
-        double total = 0.0;
-        for (int i = 0; i < logits.length; i++) {
-            probabilityScratch[i] = Math.exp((double) logits[i] - max);
-            total += probabilityScratch[i];
-        }
-        double u = random.nextDouble() * total;
-        double cumulative = 0.0;
-        for (int i = 0; i < logits.length - 1; i++) {
-            cumulative += probabilityScratch[i];
-            if (u < cumulative) {
-                return i;
-            }
-        }
-        return logits.length - 1;
     }
 
     private BatchBuffers run(float[] observations, int batch) {
