@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ImitationCli.Version.class,
         description = "Imitation learning on the JVM: environments, learners, services.",
-        subcommands = {ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ExpertCommand.class, TrainCommand.class, DemosCommand.class, EvaluateCommand.class,
+                ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ImitationCli implements Runnable {
 
     public static final int EXIT_USAGE = 2;

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.github.imitation.env.Box;
+import io.github.imitation.data.BoxActions;
+import io.github.imitation.data.DiscreteActions;
+import io.github.imitation.data.ObservationActionPairs;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
@@ -33,14 +35,19 @@ public final class BehaviorCloning {
     private BehaviorCloning() {
     }
 
-    /**
-     * Expert pairs: {@code observations} row-major {@code [n, obsSize]}; Discrete actions in
-     * {@code discreteActions} or Box actions row-major {@code [n, actSize]} in {@code boxActions}.
-     */
-    public record Pairs(float[] observations, int[] discreteActions, float[] boxActions, int count) {
+    /** Flat arrays of the expert pairs, taken once. */
+    private record Pairs(float[] observations, int[] discreteActions, float[] boxActions, int count) {
     }
 
-    public static PolicySnapshot train(String envId, Pairs pairs, BcConfig config, long seed, Consumer<BcEpoch> listener) {
+    /** Trains on expert pairs of {@code envId}; reports every epoch; returns the best-validation policy. */
+    public static PolicySnapshot train(String envId, ObservationActionPairs expert, BcConfig config, long seed,
+            Consumer<BcEpoch> listener) {
+        if (!expert.env().equals(envId)) {
+            throw new IllegalArgumentException("the demonstrations are for " + expert.env() + ", not " + envId);
+        }
+        Pairs pairs = new Pairs(expert.observations(),
+                expert.actions() instanceof DiscreteActions d ? d.indices() : null,
+                expert.actions() instanceof BoxActions b ? b.toRowMajor() : null, expert.size());
         var spec = EnvRegistry.spec(envId);
         var env = spec.makeUnwrapped();
         Space observationSpace = env.observationSpace();

@@ -1,0 +1,100 @@
+package io.github.imitation.cli.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The output directory of a training command: {@code policy.onnx}, {@code metrics.jsonl},
+ * {@code learning-curve.png} and {@code summary.json}. The final policy is evaluated through ONNX
+ * Runtime, i.e. exactly the artifact a user gets.
+ */
+public final class RunDirectory implements AutoCloseable {
+
+    public static final String POLICY_FILE = "policy.onnx";
+    public static final int EVAL_EPISODES = 50;
+    /** Evaluation episode i starts with reset seed {@code EVAL_SEED_OFFSET + seed + i}, away from training seeds. */
+    public static final long EVAL_SEED_OFFSET = 1_000_000L;
+
+    private final Path dir;
+    private final String envId;
+    private final String algorithm;
+    private final long seed;
+    private final ObjectMapper mapper;
+    private final MetricsLog metrics;
+    private final List<Double> curveSteps = new ArrayList<>();
+    private final List<Double> curveReturns = new ArrayList<>();
+
+    public RunDirectory(Path dir, String envId, String algorithm, long seed, ObjectMapper mapper) throws IOException {
+        EnvRegistry.spec(envId);
+        Files.createDirectories(dir);
+        this.dir = dir;
+        this.envId = envId;
+        this.algorithm = algorithm;
+        this.seed = seed;
+        this.mapper = mapper;
+        this.metrics = new MetricsLog(dir.resolve("metrics.jsonl"), mapper);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public MetricsLog metrics() {
+        return metrics;
+    }
+
+    /** Adds a point (x = env steps or epoch, y = return) to the learning curve. */
+    public void curvePoint(double x, double y) {
+        curveSteps.add(x);
+        curveReturns.add(y);
+    }
+
+    /**
+     * Exports the policy, evaluates it over {@link #EVAL_EPISODES} deterministic episodes, writes the plot and
+     * {@code summary.json}, and returns the summary.
+     */
+    public ObjectNode finish(PolicySnapshot snapshot, long envSteps, double wallSeconds, String curveLabel, String xLabel)
+            throws IOException {
+        Path policyFile = OnnxPolicyExporter.write(snapshot, dir.resolve(POLICY_FILE));
+        EvaluationResult evaluation;
+        try (OnnxPolicy policy = OnnxPolicy.load(policyFile)) {
+            evaluation = Evaluation.evaluate(policy, envId, EVAL_EPISODES, EVAL_SEED_OFFSET + seed, true);
+        }
+        double reference = EnvRegistry.spec(envId).rewardThreshold();
+        LearningCurvePlot.write(dir.resolve("learning-curve.png"), algorithm.toUpperCase() + " on " + envId, xLabel,
+                "episode return",
+                List.of(new LearningCurvePlot.Series(curveLabel, curveSteps, curveReturns, false),
+                        new LearningCurvePlot.Series("final evaluation (" + EVAL_EPISODES + " episodes)",
+                                List.of(curveSteps.isEmpty() ? 0.0 : curveSteps.get(curveSteps.size() - 1)),
+                                List.of(evaluation.meanReturn()), true)),
+                Double.isNaN(reference) ? null : reference, "reward threshold");
+        ObjectNode summary = mapper.createObjectNode();
+        summary.put("env", envId);
+        summary.put("algo", algorithm);
+        summary.put("seed", seed);
+        summary.put("mean_return", evaluation.meanReturn());
+        summary.put("std_return", evaluation.stdReturn());
+        summary.put("eval_episodes", evaluation.episodes());
+        summary.put("env_steps", envSteps);
+        summary.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
+        summary.put("policy", POLICY_FILE);
+        Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+        return summary;
+    }
+
+    @Override
+    public void close() throws IOException {
+        metrics.close();
+    }
+}
