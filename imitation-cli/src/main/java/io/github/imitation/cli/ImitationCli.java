@@ -17,10 +17,20 @@ public final class ImitationCli implements Runnable {
 
     public static final int EXIT_USAGE = 2;
 
+    /** Held so the level sticks (JUL keeps loggers weakly): DJL's engine start-up lines are noise here. */
+    private static final java.util.logging.Logger DJL_LOGGER = java.util.logging.Logger.getLogger("ai.djl");
+    /** DJL probes for CUDA even for the CPU engine and warns when a toolkit is installed without a driver. */
+    private static final java.util.logging.Logger DJL_CUDA_LOGGER = java.util.logging.Logger.getLogger("ai.djl.util.cuda");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
+        }
+        DJL_LOGGER.setLevel(java.util.logging.Level.WARNING);
+        DJL_CUDA_LOGGER.setLevel(java.util.logging.Level.SEVERE);
         System.exit(commandLine().execute(args));
     }
 
