@@ -1,0 +1,127 @@
+package io.github.imitation.algo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.imitation.algo.bc.BcConfig;
+import io.github.imitation.algo.bc.BehaviorCloning;
+import io.github.imitation.algo.ppo.Ppo;
+import io.github.imitation.algo.ppo.PpoDefaults;
+import io.github.imitation.data.DemonstrationCollector;
+import io.github.imitation.data.DemonstrationPairs;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.Space;
+import io.github.imitation.env.VectorEnv;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.DenseLayer;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import io.github.imitation.policy.Policy;
+import io.github.imitation.policy.RandomPolicy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small-budget learning checks: each learner must clearly beat a random policy. The full targets are
+ * benchmarks (docs/algorithms.md), not tests.
+ */
+class LearningSmokeTest {
+
+    private static final String CARTPOLE = "CartPole-v1";
+
+    /** A hand-written CartPole controller (push toward where the pole is falling): a cheap demonstrator. */
+    static final class PoleController implements Policy {
+        private final Space obs = EnvRegistry.make(CARTPOLE).observationSpace();
+        private final Space act = new Discrete(2);
+
+        @Override
+        public Space observationSpace() {
+            return obs;
+        }
+
+        @Override
+        public Space actionSpace() {
+            return act;
+        }
+
+        @Override
+        public void actDiscrete(float[] observations, int batch, boolean deterministic, int[] actions) {
+            for (int i = 0; i < batch; i++) {
+                float theta = observations[i * 4 + 2];
+                float thetaDot = observations[i * 4 + 3];
+                actions[i] = theta + 0.5f * thetaDot > 0 ? 1 : 0;
+            }
+        }
+
+        @Override
+        public void actContinuous(float[] observations, int batch, boolean deterministic, float[] actions) {
+            throw new UnsupportedOperationException("CartPole is Discrete");
+        }
+    }
+
+    private static double randomReturn() {
+        var env = EnvRegistry.make(CARTPOLE);
+        return Evaluation.evaluate(new RandomPolicy(env.observationSpace(), env.actionSpace(), 1), CARTPOLE, 20, 500, true)
+                .meanReturn();
+    }
+
+    private static EvaluationResult evaluateThroughOnnx(PolicySnapshot snapshot) {
+        try (OnnxPolicy policy = OnnxPolicy.load(OnnxPolicyExporter.toBytes(snapshot))) {
+            return Evaluation.evaluate(policy, CARTPOLE, 20, 1000, true);
+        }
+    }
+
+    @Test
+    void behaviorCloningOfAControllerBeatsRandom() {
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 4), new PoleController(), 4, 7, true);
+        assertTrue(demos.stream().mapToDouble(Trajectory::returnSum).average().orElseThrow() > 300,
+                "the controller is a competent demonstrator");
+        BcConfig config = BcConfig.defaults();
+        config = new BcConfig(config.hiddenSizes(), config.activation(), config.batchSize(), config.learningRate(), 40,
+                10, config.validationFraction(), config.entropyWeight(), config.l2Weight(), config.boxLoss(),
+                config.initialLogStd());
+        PolicySnapshot clone = BehaviorCloning.train(CARTPOLE, DemonstrationPairs.all(demos), config, 3, epoch -> { });
+        double cloned = evaluateThroughOnnx(clone).meanReturn();
+        double random = randomReturn();
+        assertTrue(cloned > random + 100, "BC " + cloned + " vs random " + random);
+    }
+
+    @Test
+    void smallPpoBudgetBeatsRandom() {
+        PolicySnapshot trained;
+        try (Ppo ppo = new Ppo(CARTPOLE, PpoDefaults.forEnv(CARTPOLE).withTotalTimesteps(25_000), 0)) {
+            ppo.train(null, update -> { });
+            trained = ppo.snapshot("ppo");
+        }
+        double learned = evaluateThroughOnnx(trained).meanReturn();
+        double random = randomReturn();
+        assertTrue(learned > random + 100, "PPO " + learned + " vs random " + random);
+    }
+
+    @Test
+    void sameSeedSameNetwork() {
+        PolicySnapshot first = shortPpo(42);
+        PolicySnapshot second = shortPpo(42);
+        assertEquals(first.network().layers().size(), second.network().layers().size());
+        for (int l = 0; l < first.network().layers().size(); l++) {
+            DenseLayer a = first.network().layers().get(l);
+            DenseLayer b = second.network().layers().get(l);
+            assertArrayEquals(a.weight(), b.weight(), "layer " + l + " weights");
+            assertArrayEquals(a.bias(), b.bias(), "layer " + l + " biases");
+        }
+        assertTrue(!java.util.Arrays.equals(first.network().layers().get(0).weight(),
+                shortPpo(43).network().layers().get(0).weight()), "another seed gives another network");
+    }
+
+    private static PolicySnapshot shortPpo(long seed) {
+        try (Ppo ppo = new Ppo("Pendulum-v1", PpoDefaults.forEnv("Pendulum-v1").withTotalTimesteps(4096), seed)) {
+            ppo.train(null, update -> { });
+            return ppo.snapshot("ppo");
+        }
+    }
+}
