@@ -1,0 +1,226 @@
+package io.github.imitation.data;
+
+import io.github.imitation.env.Box;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.EnvSpec;
+import io.github.imitation.env.Space;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validation rules for demonstrations, in one place: the JSON Lines and NPZ readers apply them to
+ * every trajectory they return, and the services apply them to records they receive. The rules are listed
+ * in {@code docs/demonstrations.md}; each failure is an {@link InvalidDemonstrationException} that says
+ * exactly what is wrong (the readers add the file and line).
+ *
+ * <p>Immutable and thread-safe: the spaces of the registered environments are looked up once, here.
+ */
+public final class DemonstrationValidator {
+
+    /**
+     * The default cap on a trajectory's length. Far above every registered time limit (the longest is
+     * 999 steps) so that demonstrations recorded without a time limit still pass, but low enough that one
+     * record stays a few megabytes of JSON instead of exhausting the reader's memory.
+     */
+    public static final int DEFAULT_MAX_STEPS = 100_000;
+
+    /** What the validator needs to know about an environment. */
+    public record EnvSpaces(String id, int observationSize, Space actionSpace) {
+    }
+
+    private final int maxSteps;
+    private final String expectedEnv;
+    private final Map<String, EnvSpaces> spacesById;
+
+    /** Any registered environment, at most {@link #DEFAULT_MAX_STEPS} steps. */
+    public DemonstrationValidator() {
+        this(DEFAULT_MAX_STEPS, null);
+    }
+
+    /**
+     * @param maxSteps    the longest trajectory accepted, at least 1
+     * @param expectedEnv the only environment id accepted, or null for any registered one
+     */
+    public DemonstrationValidator(int maxSteps, String expectedEnv) {
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("maxSteps must be at least 1, got " + maxSteps);
+        }
+        Map<String, EnvSpaces> spaces = new LinkedHashMap<>();
+        for (EnvSpec spec : EnvRegistry.specs()) {
+            Env env = spec.makeUnwrapped();
+            spaces.put(spec.id(), new EnvSpaces(spec.id(), env.observationSize(), env.actionSpace()));
+        }
+        this.spacesById = Collections.unmodifiableMap(spaces);
+        this.maxSteps = maxSteps;
+        this.expectedEnv = expectedEnv;
+        if (expectedEnv != null) {
+            spaces(expectedEnv);
+        }
+    }
+
+    /** Only {@code env} is accepted (e.g. the environment a training run is for). */
+    public static DemonstrationValidator forEnv(String env) {
+        return new DemonstrationValidator(DEFAULT_MAX_STEPS, env);
+    }
+
+    public int maxSteps() {
+        return maxSteps;
+    }
+
+    public Optional<String> expectedEnv() {
+        return Optional.ofNullable(expectedEnv);
+    }
+
+    /**
+     * The spaces of {@code env}; an unknown or unexpected id is an {@link InvalidDemonstrationException}.
+     * Readers call this before parsing the actions, whose shape depends on the action space.
+     */
+    public EnvSpaces spaces(String env) {
+        EnvSpaces spaces = spacesById.get(env);
+        if (spaces == null) {
+            throw new InvalidDemonstrationException("unknown environment \"" + env + "\"; known ids: "
+                    + String.join(", ", spacesById.keySet()));
+        }
+        if (expectedEnv != null && !expectedEnv.equals(env)) {
+            throw new InvalidDemonstrationException("\"env\" is \"" + env + "\" but only \"" + expectedEnv
+                    + "\" demonstrations are accepted here");
+        }
+        return spaces;
+    }
+
+    /**
+     * Checks every rule of {@code docs/demonstrations.md}; throws an {@link InvalidDemonstrationException}
+     * without a location for the first one broken.
+     */
+    public void validate(Trajectory trajectory) {
+        EnvSpaces spaces = spaces(trajectory.env());
+        int steps = trajectory.length();
+        if (steps == 0) {
+            throw new InvalidDemonstrationException("\"acts\" is empty: a trajectory needs at least one step");
+        }
+        if (steps > maxSteps) {
+            throw new InvalidDemonstrationException("the trajectory has " + count(steps, "step")
+                    + ", more than the limit of " + maxSteps);
+        }
+        if (trajectory.observationCount() != steps + 1) {
+            throw new InvalidDemonstrationException("\"obs\" has " + count(trajectory.observationCount(), "row")
+                    + " but \"acts\" has " + steps + " (need acts + 1)");
+        }
+        double[] rews = trajectory.rewsNoCopy();
+        if (rews.length != steps) {
+            throw new InvalidDemonstrationException("\"rews\" has " + count(rews.length, "entry")
+                    + " but \"acts\" has " + steps + " (need one per action)");
+        }
+        if (trajectory.hasInfos() && trajectory.infoCount() != steps) {
+            throw new InvalidDemonstrationException("\"infos\" has " + count(trajectory.infoCount(), "entry")
+                    + " but \"acts\" has " + steps + " (need one per action, or no \"infos\")");
+        }
+        validateObservations(trajectory, spaces);
+        validateActions(trajectory.acts(), spaces);
+        for (int t = 0; t < steps; t++) {
+            requireFinite(rews[t], "\"rews\"[" + t + "]");
+        }
+    }
+
+    private static void validateObservations(Trajectory trajectory, EnvSpaces spaces) {
+        float[][] obs = trajectory.obsNoCopy();
+        for (int t = 0; t < obs.length; t++) {
+            if (obs[t].length != spaces.observationSize()) {
+                throw new InvalidDemonstrationException("\"obs\"[" + t + "] has " + count(obs[t].length, "value")
+                        + " but "
+                        + spaces.id() + " observations have " + spaces.observationSize());
+            }
+            for (int j = 0; j < obs[t].length; j++) {
+                requireFinite(obs[t][j], "\"obs\"[" + t + "][" + j + "]");
+            }
+        }
+    }
+
+    private static void validateActions(Actions acts, EnvSpaces spaces) {
+        Space space = spaces.actionSpace();
+        if (space instanceof Discrete discrete) {
+            if (!(acts instanceof DiscreteActions indices)) {
+                throw new InvalidDemonstrationException(spaces.id() + " has " + discrete
+                        + " actions, so \"acts\" must hold integer indices, not vectors");
+            }
+            for (int t = 0; t < indices.length(); t++) {
+                if (!discrete.contains(indices.get(t))) {
+                    throw new InvalidDemonstrationException("\"acts\"[" + t + "] is " + indices.get(t) + ", outside "
+                            + spaces.id() + "'s action space " + discrete + " (" + discrete.start() + " to "
+                            + (discrete.start() + discrete.n() - 1) + ")");
+                }
+            }
+        } else if (space instanceof Box box) {
+            if (!(acts instanceof BoxActions vectors)) {
+                throw new InvalidDemonstrationException(spaces.id()
+                        + " has Box actions, so \"acts\" must hold arrays of "
+                        + count(box.flatSize(), "number") + ", not integer indices");
+            }
+            for (int t = 0; t < vectors.length(); t++) {
+                if (vectors.width(t) != box.flatSize()) {
+                    throw new InvalidDemonstrationException("\"acts\"[" + t + "] has "
+                            + count(vectors.width(t), "value") + " but "
+                            + spaces.id() + " actions have " + box.flatSize());
+                }
+                for (int j = 0; j < box.flatSize(); j++) {
+                    requireFinite(vectors.get(t, j), "\"acts\"[" + t + "][" + j + "]");
+                }
+            }
+        }
+    }
+
+    /** "1 row", "2 rows", "1 entry", "0 entries": messages are read by people. */
+    static String count(long n, String singular) {
+        String plural = singular.endsWith("y") ? singular.substring(0, singular.length() - 1) + "ies" : singular + "s";
+        return n + " " + (n == 1 ? singular : plural);
+    }
+
+    private static void requireFinite(double value, String where) {
+        if (!Double.isFinite(value)) {
+            throw new InvalidDemonstrationException(where + " is " + value + " (every number must be finite)");
+        }
+    }
+
+    /**
+     * A Discrete action read as a number (JSON allows 1.0, NPZ files may store actions as floats): must be
+     * a finite integer that fits an {@code int}. The range of the action space is checked by
+     * {@link #validate}.
+     *
+     * @param where names the value in the message, e.g. {@code "acts"[4]}
+     */
+    public static int discreteActionIndex(double value, String where) {
+        if (!Double.isFinite(value) || value != Math.rint(value)) {
+            throw new InvalidDemonstrationException(where + " is " + value
+                    + ": a Discrete action must be an integer index");
+        }
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new InvalidDemonstrationException(where + " is " + value + ": far outside any Discrete action space");
+        }
+        return (int) value;
+    }
+
+    /** An integer-typed Discrete action: must fit an {@code int} (the range is checked by {@link #validate}). */
+    public static int discreteActionIndex(long value, String where) {
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new InvalidDemonstrationException(where + " is " + value + ": far outside any Discrete action space");
+        }
+        return (int) value;
+    }
+
+    /**
+     * A number read for a float32 field (observations, Box actions), rounded to the nearest float32; a
+     * finite number beyond the float32 range is rejected here rather than turning into an infinity.
+     */
+    public static float float32(double value, String where) {
+        float rounded = (float) value;
+        if (Double.isFinite(value) && Float.isInfinite(rounded)) {
+            throw new InvalidDemonstrationException(where + " is " + value
+                    + ", beyond the float32 range (about 3.4e38)");
+        }
+        return rounded;
+    }
+}
