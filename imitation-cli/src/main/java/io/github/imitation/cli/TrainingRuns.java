@@ -30,7 +30,7 @@ final class TrainingRuns {
         Progress progress = new Progress(err, quiet, algorithmName + " " + envId, config.totalTimesteps());
         try (RunDirectory run = new RunDirectory(out, envId, algorithmName, seed, Json.mapper());
                 Ppo ppo = new Ppo(envId, config, seed)) {
-            ppo.train(null, update -> {
+            ppo.train(PpoDefaults.explorationAid(envId, config), update -> {
                 ObjectNode line = run.metrics().newLine();
                 line.put("update", update.update());
                 line.put("env_steps", update.envSteps());

@@ -175,6 +175,7 @@ public final class Ppo implements AutoCloseable {
             }
             recordStep(base);
         }
+        System.arraycopy(envs.observations(), 0, rollout.lastRawObservations, 0, n * observationSize);
         normalizeInto(envs.observations(), stepObservations, n);
         infer(stepObservations, n, params, rollout.lastValues);
         return rollout;
@@ -236,9 +237,6 @@ public final class Ppo implements AutoCloseable {
     private void infer(float[] observations, int rows, float[] paramsOut, float[] valuesOut) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = scope.create(observations, new Shape(rows, observationSize));
-            if (rows * observationSize != observations.length) {
-                obs = scope.create(java.util.Arrays.copyOf(observations, rows * observationSize), new Shape(rows, observationSize));
-            }
             float[] params = policy.distributionParameters(obs).toFloatArray();
             float[] values = valueNetwork.values(obs).toFloatArray();
             System.arraycopy(params, 0, paramsOut, 0, params.length);

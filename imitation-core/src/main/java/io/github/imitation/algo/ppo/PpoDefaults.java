@@ -31,4 +31,16 @@ public final class PpoDefaults {
             default -> throw new IllegalArgumentException("no PPO defaults for " + envId);
         };
     }
+
+    /**
+     * The exploration aid used when training on the env's own reward, or null: MountainCar-v0's reward
+     * is -1 per step until the goal, which random exploration rarely reaches, so its expert is trained
+     * with potential-based shaping by the car's mechanical energy (optimal policies unchanged).
+     */
+    public static Ppo.RewardRelabeler explorationAid(String envId, PpoConfig config) {
+        return switch (envId) {
+            case "MountainCar-v0" -> new PotentialShaping(PotentialShaping::mountainCarEnergy, config.gamma());
+            default -> null;
+        };
+    }
 }

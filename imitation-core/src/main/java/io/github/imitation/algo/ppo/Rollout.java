@@ -34,6 +34,8 @@ public final class Rollout {
     final boolean[] valid;
     /** V of the observations after the last step, per env. */
     final float[] lastValues;
+    /** Raw observations after the last step, {@code [numEnvs, observationSize]}. */
+    final float[] lastRawObservations;
     final float[] advantages;
     final float[] returns;
 
@@ -55,12 +57,56 @@ public final class Rollout {
         truncated = new boolean[n];
         valid = new boolean[n];
         lastValues = new float[numEnvs];
+        lastRawObservations = new float[numEnvs * observationSize];
         advantages = new float[n];
         returns = new float[n];
     }
 
     public int size() {
         return numSteps * numEnvs;
+    }
+
+    public int numEnvs() {
+        return numEnvs;
+    }
+
+    public int observationSize() {
+        return observationSize;
+    }
+
+    /** Whether entry {@code k} is a real transition (not an autoreset step). */
+    public boolean isValid(int k) {
+        return valid[k];
+    }
+
+    public boolean isTerminated(int k) {
+        return terminated[k];
+    }
+
+    /** Raw observation at entry {@code k} into {@code out}. */
+    public void observation(int k, float[] out) {
+        System.arraycopy(rawObservations, k * observationSize, out, 0, observationSize);
+    }
+
+    /**
+     * Raw observation that followed entry {@code k} (the final observation of its episode when it ended
+     * there) into {@code out}.
+     */
+    public void nextObservation(int k, float[] out) {
+        if (k + numEnvs < size()) {
+            System.arraycopy(rawObservations, (k + numEnvs) * observationSize, out, 0, observationSize);
+        } else {
+            System.arraycopy(lastRawObservations, (k % numEnvs) * observationSize, out, 0, observationSize);
+        }
+    }
+
+    /** The reward the learner optimizes at entry {@code k}. */
+    public float reward(int k) {
+        return rewards[k];
+    }
+
+    public void setReward(int k, float reward) {
+        rewards[k] = reward;
     }
 
     /**
