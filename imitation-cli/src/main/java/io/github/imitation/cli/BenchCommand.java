@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code imitation bench ...}: benchmark commands that write their figures to results files. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints JSON lines and writes them to a results file.",
-        subcommands = {BenchEnvCommand.class})
+        subcommands = {BenchEnvCommand.class, BenchExpertsCommand.class, BenchBcCommand.class})
 final class BenchCommand {
 }

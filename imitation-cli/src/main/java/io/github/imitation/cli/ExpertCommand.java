@@ -1,5 +1,6 @@
 package io.github.imitation.cli;
 
+import io.github.imitation.algo.ConfigOverrides;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,12 +27,17 @@ final class ExpertCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a hyperparameter of the algorithm's config (repeatable), e.g. --set learningRate=3e-4; see docs/algorithms.md")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (maxEnvSteps != null && maxEnvSteps <= 0) {
             throw new IllegalArgumentException("--max-env-steps must be positive, got " + maxEnvSteps);
         }
-        System.out.println(Json.mapper().writeValueAsString(TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo")));
+        System.out.println(Json.mapper().writeValueAsString(TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo",
+                ConfigOverrides.parse(overrides))));
         return 0;
     }
 }

@@ -7,6 +7,7 @@ import io.github.imitation.data.NpzDemonstrations;
 import io.github.imitation.data.ObservationActionPairs;
 import io.github.imitation.data.Trajectory;
 import java.nio.file.Files;
+import io.github.imitation.algo.ConfigOverrides;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,6 +47,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a hyperparameter of the algorithm's config (repeatable), e.g. --set learningRate=3e-4; see docs/algorithms.md")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (maxEnvSteps != null && maxEnvSteps <= 0) {
@@ -55,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--subsample must be at least 1, got " + subsample);
         }
         var summary = switch (algo) {
-            case ppo -> TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo");
+            case ppo -> TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo", ConfigOverrides.parse(overrides));
             case bc -> {
                 if (demos == null) {
                     throw new IllegalArgumentException("--algo bc needs --demos FILE");
@@ -63,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
                 List<Trajectory> trajectories = readDemonstrations(demos, env);
                 ObservationActionPairs pairs = subsample == 1 ? DemonstrationPairs.all(trajectories)
                         : DemonstrationPairs.subsample(trajectories, subsample, seed);
-                yield TrainingRuns.bc(env, out, seed, pairs, quiet);
+                yield TrainingRuns.bc(env, out, seed, pairs, quiet, ConfigOverrides.parse(overrides));
             }
         };
         System.out.println(Json.mapper().writeValueAsString(summary));

@@ -1,6 +1,7 @@
 package io.github.imitation.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.bc.BehaviorCloning;
 import io.github.imitation.algo.ppo.Ppo;
@@ -13,6 +14,7 @@ import io.github.imitation.nn.PolicySnapshot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** The training runs behind {@code expert} and {@code train}: thin glue from the core to a run directory. */
 final class TrainingRuns {
@@ -20,9 +22,9 @@ final class TrainingRuns {
     private TrainingRuns() {
     }
 
-    static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName)
-            throws IOException {
-        PpoConfig config = PpoDefaults.forEnv(envId);
+    static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
+            Map<String, String> overrides) throws IOException {
+        PpoConfig config = ConfigOverrides.apply(PpoDefaults.forEnv(envId), overrides);
         if (maxEnvSteps != null) {
             config = config.withTotalTimesteps(maxEnvSteps);
         }
@@ -57,9 +59,9 @@ final class TrainingRuns {
         }
     }
 
-    static ObjectNode bc(String envId, Path out, long seed, ObservationActionPairs pairs, boolean quiet)
-            throws IOException {
-        BcConfig config = BcConfig.defaults();
+    static ObjectNode bc(String envId, Path out, long seed, ObservationActionPairs pairs, boolean quiet,
+            Map<String, String> overrides) throws IOException {
+        BcConfig config = ConfigOverrides.apply(BcConfig.defaults(), overrides);
         Progress progress = new Progress(System.err, quiet, "bc " + envId, config.maxEpochs());
         try (RunDirectory run = new RunDirectory(out, envId, "bc", seed, Json.mapper())) {
             PolicySnapshot snapshot = BehaviorCloning.train(envId, pairs, config, seed, epoch -> {
