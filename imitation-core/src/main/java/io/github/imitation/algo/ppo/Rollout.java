@@ -100,6 +100,34 @@ public final class Rollout {
         }
     }
 
+    public boolean isTruncated(int k) {
+        return truncated[k];
+    }
+
+    /** Whether the actions are Discrete indices (else Box vectors). */
+    public boolean isDiscrete() {
+        return discreteActions != null;
+    }
+
+    /** The Discrete action at entry {@code k}. */
+    public int discreteAction(int k) {
+        return discreteActions[k];
+    }
+
+    /** The Box action at entry {@code k} as sampled (unclipped) into {@code out}. */
+    public void boxAction(int k, float[] out) {
+        System.arraycopy(boxActions, k * actionSize, out, 0, actionSize);
+    }
+
+    public int actionSize() {
+        return actionSize;
+    }
+
+    /** The env's reward at entry {@code k} (unscaled). */
+    public double envReward(int k) {
+        return envRewards[k];
+    }
+
     /** The reward the learner optimizes at entry {@code k}. */
     public float reward(int k) {
         return rewards[k];
