@@ -8,6 +8,7 @@ import io.github.imitation.data.ObservationActionPairs;
 import io.github.imitation.data.Trajectory;
 import java.nio.file.Files;
 import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,11 +17,11 @@ import picocli.CommandLine.Option;
 
 /** {@code imitation train}: trains a policy with one algorithm. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a policy: --algo ppo (env reward) or bc (behavior cloning on --demos).",
+        description = {"Train a policy: ppo (env reward, or a learned --reward), bc, gail, airl (on --demos), dagger (--demos and --expert).",
                 "Writes DIR/policy.onnx, metrics.jsonl, learning-curve.png and summary.json."})
 final class TrainCommand implements Callable<Integer> {
 
-    enum Algorithm { ppo, bc }
+    enum Algorithm { ppo, bc, gail, airl, dagger }
 
     @Option(names = "--algo", required = true, description = "algorithm: ${COMPLETION-CANDIDATES}")
     Algorithm algo;
@@ -31,8 +32,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--demos", description = "expert demonstrations (.jsonl, or .npz in HumanCompatibleAI/imitation's format)")
     Path demos;
 
+    @Option(names = "--expert", description = "DAgger: the expert policy that labels visited states (ONNX, docs/onnx-policy.md)")
+    Path expert;
+
+    @Option(names = "--reward", description = "PPO: train on this learned reward (reward.onnx from AIRL) instead of the env's")
+    Path reward;
+
     @Option(names = "--subsample", defaultValue = "1",
-            description = "BC: keep every k-th (obs, action) pair from a random offset, as the GAIL paper (default: ${DEFAULT-VALUE})")
+            description = "bc, gail, airl: keep every k-th (obs, action) pair from a random offset, as the GAIL paper (default: ${DEFAULT-VALUE})")
     int subsample;
 
     @Option(names = "--max-env-steps", description = "env-step budget (PPO; default: the env's tuned budget)")
@@ -59,20 +66,47 @@ final class TrainCommand implements Callable<Integer> {
         if (subsample < 1) {
             throw new IllegalArgumentException("--subsample must be at least 1, got " + subsample);
         }
+        if (reward != null && algo != Algorithm.ppo) {
+            throw new IllegalArgumentException("--reward is for --algo ppo");
+        }
+        if (expert != null && algo != Algorithm.dagger) {
+            throw new IllegalArgumentException("--expert is for --algo dagger");
+        }
+        var settings = ConfigOverrides.parse(overrides);
         var summary = switch (algo) {
-            case ppo -> TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo", ConfigOverrides.parse(overrides));
+            case ppo -> reward == null ? TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo", settings)
+                    : TrainingRuns.ppoOnLearnedReward(env, out, seed, maxEnvSteps, existing(reward, "reward"), quiet, settings);
             case bc -> {
-                if (demos == null) {
-                    throw new IllegalArgumentException("--algo bc needs --demos FILE");
-                }
-                List<Trajectory> trajectories = readDemonstrations(demos, env);
+                List<Trajectory> trajectories = requireDemonstrations();
                 ObservationActionPairs pairs = subsample == 1 ? DemonstrationPairs.all(trajectories)
                         : DemonstrationPairs.subsample(trajectories, subsample, seed);
-                yield TrainingRuns.bc(env, out, seed, pairs, quiet, ConfigOverrides.parse(overrides));
+                yield TrainingRuns.bc(env, out, seed, pairs, quiet, settings);
+            }
+            case gail, airl -> TrainingRuns.adversarial(env, out, seed, requireDemonstrations(), subsample, maxEnvSteps,
+                    algo == Algorithm.gail ? AdversarialConfig.Kind.GAIL : AdversarialConfig.Kind.AIRL, quiet, settings);
+            case dagger -> {
+                if (expert == null) {
+                    throw new IllegalArgumentException("--algo dagger needs --expert FILE.onnx");
+                }
+                yield TrainingRuns.dagger(env, out, seed, requireDemonstrations(), existing(expert, "expert"), quiet, settings);
             }
         };
         System.out.println(Json.mapper().writeValueAsString(summary));
         return 0;
+    }
+
+    private List<Trajectory> requireDemonstrations() throws java.io.IOException {
+        if (demos == null) {
+            throw new IllegalArgumentException("--algo " + algo + " needs --demos FILE");
+        }
+        return readDemonstrations(demos, env);
+    }
+
+    private static Path existing(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no such " + what + " file: " + file);
+        }
+        return file;
     }
 
     /** Reads and validates a demonstrations file for {@code env}; any problem is an IllegalArgumentException. */

@@ -2,6 +2,19 @@ package io.github.imitation.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.algo.dagger.Dagger;
+import io.github.imitation.algo.dagger.DaggerConfig;
+import io.github.imitation.algo.reward.LearnedRewardRelabeler;
+import io.github.imitation.algo.reward.RewardFunction;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxReward;
+import io.github.imitation.algo.adversarial.AdversarialDefaults;
+import io.github.imitation.algo.adversarial.AdversarialImitation;
+import io.github.imitation.algo.ppo.PpoUpdate;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.onnx.OnnxRewardExporter;
+import java.util.List;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.bc.BehaviorCloning;
 import io.github.imitation.algo.ppo.Ppo;
@@ -33,19 +46,7 @@ final class TrainingRuns {
         try (RunDirectory run = new RunDirectory(out, envId, algorithmName, seed, Json.mapper());
                 Ppo ppo = new Ppo(envId, config, seed)) {
             ppo.train(PpoDefaults.explorationAid(envId, config), update -> {
-                ObjectNode line = run.metrics().newLine();
-                line.put("update", update.update());
-                line.put("env_steps", update.envSteps());
-                line.put("recent_return", finiteOrNull(update.recentReturn()));
-                line.put("episodes", update.episodes());
-                line.put("policy_loss", update.policyLoss());
-                line.put("value_loss", update.valueLoss());
-                line.put("entropy", update.entropy());
-                line.put("approx_kl", update.approxKl());
-                line.put("clip_fraction", update.clipFraction());
-                line.put("explained_variance", finiteOrNull(update.explainedVariance()));
-                line.put("learning_rate", update.learningRate());
-                run.metrics().write(line);
+                run.metrics().write(ppoMetrics(run, update));
                 run.curvePoint(update.envSteps(), update.recentReturn());
                 progress.update(update.envSteps(), String.format("return %.1f", update.recentReturn()));
             });
@@ -81,6 +82,124 @@ final class TrainingRuns {
                     summary.get("std_return").asDouble(), out.toAbsolutePath()));
             return summary;
         }
+    }
+
+    /** GAIL or AIRL: the discriminator's figures join PPO's in metrics.jsonl; AIRL also writes reward.onnx. */
+    static ObjectNode adversarial(String envId, Path out, long seed, List<Trajectory> demonstrations, int subsample,
+            Long maxEnvSteps, AdversarialConfig.Kind kind, boolean quiet, Map<String, String> overrides)
+            throws IOException {
+        AdversarialConfig config = ConfigOverrides.apply(AdversarialDefaults.forEnv(envId, kind), overrides);
+        if (maxEnvSteps != null) {
+            config = withPpoBudget(config, maxEnvSteps);
+        }
+        String name = kind.name().toLowerCase();
+        Progress progress = new Progress(System.err, quiet, name + " " + envId, config.ppo().totalTimesteps());
+        try (RunDirectory run = new RunDirectory(out, envId, name, seed, Json.mapper());
+                AdversarialImitation trainer = new AdversarialImitation(envId, demonstrations, subsample, config, seed)) {
+            trainer.train(round -> {
+                ObjectNode line = ppoMetrics(run, round.ppo());
+                line.put("discriminator_loss", finiteOrNull(round.discriminatorLoss()));
+                line.put("discriminator_expert_accuracy", finiteOrNull(round.expertAccuracy()));
+                line.put("discriminator_policy_accuracy", finiteOrNull(round.policyAccuracy()));
+                line.put("mean_learned_reward", finiteOrNull(round.meanLearnedReward()));
+                line.put("absorbing_reward", finiteOrNull(round.absorbingReward()));
+                run.metrics().write(line);
+                run.curvePoint(round.ppo().envSteps(), round.ppo().recentReturn());
+                progress.update(round.ppo().envSteps(), String.format("env return %.1f, D acc %.2f/%.2f",
+                        round.ppo().recentReturn(), round.expertAccuracy(), round.policyAccuracy()));
+            });
+            if (kind == AdversarialConfig.Kind.AIRL) {
+                OnnxRewardExporter.write(trainer.reward(), out.resolve(REWARD_FILE));
+            }
+            ObjectNode summary = run.finish(trainer.policy(), trainer.envSteps(), progress.elapsedSeconds(),
+                    "env return of training episodes (last 20)", "env steps");
+            if (kind == AdversarialConfig.Kind.AIRL) {
+                summary.put("reward", REWARD_FILE);
+            }
+            progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
+                    summary.get("std_return").asDouble(), out.toAbsolutePath()));
+            return summary;
+        }
+    }
+
+    static final String REWARD_FILE = "reward.onnx";
+
+    /** PPO on a learned reward: the env reward is still what the progress, the curve and the evaluation show. */
+    static ObjectNode ppoOnLearnedReward(String envId, Path out, long seed, Long maxEnvSteps, Path rewardModel,
+            boolean quiet, Map<String, String> overrides) throws IOException {
+        PpoConfig config = ConfigOverrides.apply(PpoDefaults.forEnv(envId), overrides);
+        if (maxEnvSteps != null) {
+            config = config.withTotalTimesteps(maxEnvSteps);
+        }
+        Progress progress = new Progress(System.err, quiet, "ppo (learned reward) " + envId, config.totalTimesteps());
+        try (OnnxReward learned = OnnxReward.forEnv(rewardModel, envId, OnnxReward.Options.defaults());
+                RunDirectory run = new RunDirectory(out, envId, "ppo", seed, Json.mapper());
+                Ppo ppo = new Ppo(envId, config, seed)) {
+            LearnedRewardRelabeler relabeler = new LearnedRewardRelabeler(RewardFunction.of(learned));
+            ppo.train(relabeler, update -> {
+                run.metrics().write(ppoMetrics(run, update));
+                run.curvePoint(update.envSteps(), update.recentReturn());
+                progress.update(update.envSteps(), String.format("env return %.1f", update.recentReturn()));
+            });
+            ObjectNode summary = run.finish(ppo.snapshot("ppo"), ppo.envSteps(), progress.elapsedSeconds(),
+                    "env return of training episodes (last 20)", "env steps");
+            summary.put("reward", rewardModel.toString());
+            progress.done(String.format("mean env return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
+                    summary.get("std_return").asDouble(), out.toAbsolutePath()));
+            return summary;
+        }
+    }
+
+    /** DAgger: one metrics line per iteration; the last iteration's learner is the result. */
+    static ObjectNode dagger(String envId, Path out, long seed, List<Trajectory> demonstrations, Path expertModel,
+            boolean quiet, Map<String, String> overrides) throws IOException {
+        DaggerConfig config = ConfigOverrides.apply(DaggerConfig.defaults(), overrides);
+        Progress progress = new Progress(System.err, quiet, "dagger " + envId, config.iterations());
+        try (OnnxPolicy expert = OnnxPolicy.forEnv(expertModel, envId, OnnxPolicy.Options.defaults().withSeed(seed));
+                RunDirectory run = new RunDirectory(out, envId, "dagger", seed, Json.mapper())) {
+            long[] envSteps = {0};
+            PolicySnapshot result = Dagger.train(envId, expert, demonstrations, config, seed, iteration -> {
+                ObjectNode line = run.metrics().newLine();
+                line.put("iteration", iteration.iteration());
+                line.put("beta", iteration.beta());
+                line.put("env_steps", iteration.envSteps());
+                line.put("rollout_steps", iteration.rolloutSteps());
+                line.put("dataset_size", iteration.datasetSize());
+                line.put("bc_epochs", iteration.bcEpochs());
+                line.put("learner_mean_return", finiteOrNull(iteration.meanReturn()));
+                line.put("learner_std_return", finiteOrNull(iteration.stdReturn()));
+                run.metrics().write(line);
+                run.curvePoint(iteration.iteration(), iteration.meanReturn());
+                envSteps[0] = iteration.envSteps();
+                progress.update(iteration.iteration() + 1, String.format("learner return %.1f", iteration.meanReturn()));
+            });
+            ObjectNode summary = run.finish(result, envSteps[0], progress.elapsedSeconds(), "learner return", "iteration");
+            progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
+                    summary.get("std_return").asDouble(), out.toAbsolutePath()));
+            return summary;
+        }
+    }
+
+    private static AdversarialConfig withPpoBudget(AdversarialConfig c, long steps) {
+        return new AdversarialConfig(c.kind(), c.ppo().withTotalTimesteps(steps), c.hiddenSizes(), c.activation(),
+                c.learningRate(), c.discriminatorSteps(), c.warmupSteps(), c.batchSize(), c.rewardForm(),
+                c.labelSmoothing(), c.entropyWeight(), c.absorbing());
+    }
+
+    private static ObjectNode ppoMetrics(RunDirectory run, PpoUpdate update) {
+        ObjectNode line = run.metrics().newLine();
+        line.put("update", update.update());
+        line.put("env_steps", update.envSteps());
+        line.put("recent_return", finiteOrNull(update.recentReturn()));
+        line.put("episodes", update.episodes());
+        line.put("policy_loss", update.policyLoss());
+        line.put("value_loss", update.valueLoss());
+        line.put("entropy", update.entropy());
+        line.put("approx_kl", update.approxKl());
+        line.put("clip_fraction", update.clipFraction());
+        line.put("explained_variance", finiteOrNull(update.explainedVariance()));
+        line.put("learning_rate", update.learningRate());
+        return line;
     }
 
     private static Double finiteOrNull(double value) {

@@ -140,6 +140,7 @@ public final class Ppo implements AutoCloseable {
 
     /** Runs the current policy for {@code numSteps} steps in every env. */
     public Rollout collect() {
+        rollout.terminalValue = 0;
         int n = config.numEnvs();
         float[] params = new float[n * policy.outputSize()];
         float[] values = new float[n];
@@ -411,6 +412,24 @@ public final class Ppo implements AutoCloseable {
     private double recentReturn() {
         return finishedReturns.isEmpty() ? Double.NaN
                 : finishedReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /**
+     * Log-probabilities under the current policy of {@code rows} (raw observation, action) pairs: Discrete
+     * actions in {@code discreteActions}, or Box actions row-major in {@code boxActions} (as sampled,
+     * unclipped). AIRL needs these for expert pairs.
+     */
+    public float[] logProbabilities(float[] rawObservations, int rows, int[] discreteActions, float[] boxActions) {
+        float[] normalized = java.util.Arrays.copyOf(rawObservations, rows * observationSize);
+        if (config.normalizeObservations()) {
+            observationStats.normalize(normalized, rows, config.observationClip());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(normalized, new Shape(rows, observationSize));
+            NDArray actions = discrete ? scope.create(java.util.Arrays.copyOf(discreteActions, rows))
+                    : scope.create(java.util.Arrays.copyOf(boxActions, rows * actionSize), new Shape(rows, actionSize));
+            return policy.logProbAndEntropy(obs, actions)[0].toFloatArray();
+        }
     }
 
     /** The current policy as plain data, with the observation normalization frozen into it. */

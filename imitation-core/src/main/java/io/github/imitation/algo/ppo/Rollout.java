@@ -38,6 +38,11 @@ public final class Rollout {
     final float[] lastRawObservations;
     final float[] advantages;
     final float[] returns;
+    /**
+     * Value that a terminated step bootstraps from: 0 for a true terminal state; the value of staying
+     * in the absorbing state for adversarial imitation's absorbing-state treatment.
+     */
+    double terminalValue;
 
     Rollout(int numSteps, int numEnvs, int observationSize, int actionSize, boolean discrete) {
         this.numSteps = numSteps;
@@ -123,6 +128,16 @@ public final class Rollout {
         return actionSize;
     }
 
+    /** Log-probability of the entry's action under the policy that sampled it. */
+    public float logProb(int k) {
+        return logProbs[k];
+    }
+
+    /** Sets the value terminated steps bootstrap from (reset to 0 at every collection). */
+    public void setTerminalValue(double value) {
+        terminalValue = value;
+    }
+
     /** The env's reward at entry {@code k} (unscaled). */
     public double envReward(int k) {
         return envRewards[k];
@@ -156,7 +171,7 @@ public final class Rollout {
                 double nextValue = t + 1 < numSteps ? values[k + numEnvs] : lastValues[i];
                 double delta;
                 if (terminated[k]) {
-                    delta = rewards[k] - values[k];
+                    delta = rewards[k] + gamma * terminalValue - values[k];
                     nextAdvantage = delta;
                 } else if (truncated[k]) {
                     delta = rewards[k] + gamma * nextValue - values[k];

@@ -1,0 +1,24 @@
+package io.github.imitation.algo.adversarial;
+
+import io.github.imitation.algo.ppo.PpoConfig;
+import io.github.imitation.algo.ppo.PpoDefaults;
+import io.github.imitation.nn.Activation;
+
+/** GAIL and AIRL settings per environment (tabled with their results in docs/algorithms.md). */
+public final class AdversarialDefaults {
+
+    private AdversarialDefaults() {
+    }
+
+    public static AdversarialConfig forEnv(String envId, AdversarialConfig.Kind kind) {
+        PpoConfig ppo = PpoDefaults.forEnv(envId);
+        long budget = switch (envId) {
+            case "CartPole-v0", "CartPole-v1" -> 300_000;
+            case "Acrobot-v1", "MountainCar-v0" -> 1_000_000;
+            default -> 1_000_000;
+        };
+        ppo = ppo.withTotalTimesteps(budget);
+        return new AdversarialConfig(kind, ppo, new int[] {64, 64}, Activation.TANH, 3e-4, 4, 200, 256,
+                AdversarialConfig.RewardForm.SOFTPLUS, 0.1, 0.0, true);
+    }
+}
