@@ -10,7 +10,7 @@ import org.tribuo.util.onnx.ONNXAttribute;
 import org.tribuo.util.onnx.ONNXOperator;
 
 /**
- * The standard ONNX operators the exporter needs that tribuo's {@code ONNXOperators} enum lacks, declared
+ * The standard ONNX operators the exporters need that tribuo's {@code ONNXOperators} enum lacks, declared
  * through tribuo's {@link ONNXOperator} interface so that {@code ONNXContext} checks their arity and
  * attributes like its own. Signatures are those of opset {@value OnnxPolicyContract#OPSET}.
  */
@@ -28,7 +28,14 @@ enum OnnxOps implements ONNXOperator {
     EXPAND("Expand", 2, 0),
     /** Variadic in ONNX; the exporter only ever takes the element-wise min of two tensors. */
     MIN("Min", 2, 0),
-    MAX("Max", 2, 0);
+    MAX("Max", 2, 0),
+    /** {@code log(1 + exp(x))}: the GAIL reward {@code -log(1 - sigmoid(x))}. */
+    SOFTPLUS("Softplus", 1, 0),
+    /** Inputs: indices, depth (scalar), values ({@code [off, on]}); the output has the values' type. */
+    ONE_HOT("OneHot", 3, 0,
+            new ONNXAttribute("axis", AttributeType.INT, false)),
+    /** Opset 13+: the axes are an optional int64 input, not an attribute. */
+    SQUEEZE("Squeeze", 1, 1);
 
     private final String opName;
     private final int inputs;

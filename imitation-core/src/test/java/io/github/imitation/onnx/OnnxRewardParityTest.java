@@ -1,0 +1,134 @@
+package io.github.imitation.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.imitation.env.Box;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.nn.Activation;
+import io.github.imitation.nn.RewardSnapshot;
+import io.github.imitation.nn.RewardSnapshot.Transform;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The exported reward graph run by ONNX Runtime computes what {@link RewardSnapshot#reward} computes, for
+ * Discrete and Box action spaces, both transforms and non-trivial normalizers, on observations inside and
+ * outside the observation bounds and Box actions inside and outside the action bounds.
+ */
+class OnnxRewardParityTest {
+
+    /** float32 arithmetic in a different order (ORT's Gemm, tanh, softplus) vs the reference's double sums. */
+    private static final double TOLERANCE = 1e-5;
+    private static final int BATCH = 512;
+
+    static Stream<Arguments> snapshots() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (Transform transform : Transform.values()) {
+            long seed = 100L * (transform.ordinal() + 1);
+            cases.add(Arguments.of("CartPole-v1 tanh 64x64, normalizer clip 3, " + transform,
+                    TestRewardSnapshots.random("CartPole-v1", Activation.TANH, new int[] {64, 64},
+                            TestSnapshots.randomNormalizer(4, 3f, seed + 1), transform, seed + 2)));
+            cases.add(Arguments.of("Acrobot-v1 relu 32, normalizer clip 10, " + transform,
+                    TestRewardSnapshots.random("Acrobot-v1", Activation.RELU, new int[] {32},
+                            TestSnapshots.randomNormalizer(6, 10f, seed + 3), transform, seed + 4)));
+            cases.add(Arguments.of("Pendulum-v1 tanh 64x64, normalizer clip 2, " + transform,
+                    TestRewardSnapshots.random("Pendulum-v1", Activation.TANH, new int[] {64, 64},
+                            TestSnapshots.randomNormalizer(3, 2f, seed + 5), transform, seed + 6)));
+            cases.add(Arguments.of("MountainCarContinuous-v0 relu 64x64, normalizer clip 5, " + transform,
+                    TestRewardSnapshots.random("MountainCarContinuous-v0", Activation.RELU, new int[] {64, 64},
+                            TestSnapshots.randomNormalizer(2, 5f, seed + 7), transform, seed + 8)));
+            // Not a registered env: a Discrete space that starts at -1 exercises the in-graph Sub(start).
+            cases.add(Arguments.of("Custom-v0 Discrete(3, start=-1) tanh 16, identity normalizer, " + transform,
+                    TestRewardSnapshots.random("Custom-v0", new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2}),
+                            new Discrete(3, -1), Activation.TANH, new int[] {16}, null, transform, seed + 9)));
+        }
+        return cases.build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("snapshots")
+    void matchesReferenceInAndOutOfBounds(String name, RewardSnapshot snapshot) {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] observations = OnnxPolicyParityTest.randomObservations((Box) snapshot.observationSpace(), BATCH, random);
+        try (OnnxReward reward = OnnxReward.load(OnnxRewardExporter.toBytes(snapshot))) {
+            double diff;
+            double spread;
+            if (snapshot.actionSpace() instanceof Discrete discrete) {
+                int[] actions = TestRewardSnapshots.discreteActions(discrete, BATCH);
+                float[] expected = reference(snapshot, observations, actions, null, BATCH);
+                diff = maxAbsDiff(expected, reward.rewards(observations, actions, BATCH));
+                spread = spread(expected);
+                // Batch of one after a larger batch: the buffers are rebuilt.
+                diff = Math.max(diff, maxAbsDiff(reference(snapshot, observations, actions, null, 1),
+                        reward.rewards(Arrays.copyOf(observations, snapshot.observationSpace().flatSize()),
+                                Arrays.copyOf(actions, 1), 1)));
+            } else {
+                Box box = (Box) snapshot.actionSpace();
+                float[] actions = TestRewardSnapshots.boxActions(box, BATCH, random);
+                assertTrue(outsideBounds(box, actions) > BATCH / 8, name + ": too few actions outside the bounds");
+                float[] expected = reference(snapshot, observations, null, actions, BATCH);
+                diff = maxAbsDiff(expected, reward.rewards(observations, actions, BATCH));
+                spread = spread(expected);
+                diff = Math.max(diff, maxAbsDiff(reference(snapshot, observations, null, actions, 1),
+                        reward.rewards(Arrays.copyOf(observations, snapshot.observationSpace().flatSize()),
+                                Arrays.copyOf(actions, box.flatSize()), 1)));
+            }
+            System.out.printf("reward parity %s: max abs diff %.3g over %d rows (rewards span %.3g)%n", name, diff, BATCH,
+                    spread);
+            assertTrue(diff < TOLERANCE, name + ": max abs diff " + diff);
+            // A constant reward would make the comparison vacuous.
+            assertTrue(spread > 0.05, name + ": rewards span only " + spread);
+        }
+    }
+
+    /** {@link RewardSnapshot#reward} row by row; {@code boxActions} null for Discrete, {@code discreteActions} for Box. */
+    static float[] reference(RewardSnapshot snapshot, float[] observations, int[] discreteActions, float[] boxActions,
+            int batch) {
+        int obsSize = snapshot.observationSpace().flatSize();
+        int actSize = snapshot.actionSpace().flatSize();
+        float[] rewards = new float[batch];
+        for (int i = 0; i < batch; i++) {
+            float[] observation = Arrays.copyOfRange(observations, i * obsSize, (i + 1) * obsSize);
+            rewards[i] = discreteActions != null
+                    ? (float) snapshot.reward(observation, discreteActions[i], null)
+                    : (float) snapshot.reward(observation, 0, Arrays.copyOfRange(boxActions, i * actSize, (i + 1) * actSize));
+        }
+        return rewards;
+    }
+
+    static double maxAbsDiff(float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            throw new AssertionError("expected " + expected.length + " rewards, got " + actual.length);
+        }
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            max = Math.max(max, Math.abs((double) expected[i] - actual[i]));
+        }
+        return max;
+    }
+
+    private static double spread(float[] values) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return max - min;
+    }
+
+    private static int outsideBounds(Box box, float[] actions) {
+        int count = 0;
+        for (int k = 0; k < actions.length; k++) {
+            int j = k % box.flatSize();
+            if (actions[k] < box.low(j) || actions[k] > box.high(j)) {
+                count++;
+            }
+        }
+        return count;
+    }
+}
