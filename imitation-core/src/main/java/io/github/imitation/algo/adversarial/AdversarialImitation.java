@@ -448,6 +448,27 @@ public final class AdversarialImitation implements AutoCloseable {
                 new Mlp(layers, network.hiddenActivation()), transform, config.kind().name().toLowerCase(), 0);
     }
 
+    /**
+     * The DJL network's learned reward of real (non-absorbing) pairs minus that of the absorbing state,
+     * computed directly (no snapshot): what {@link #reward()} must reproduce. For parity tests.
+     */
+    float[] rewardNetworkOutputs(float[] observations, int[] discreteActions, float[] boxActions, int rows) {
+        float[] pairs = new float[(rows + 1) * pairInputSize];
+        for (int i = 0; i < rows; i++) {
+            float[] obs = java.util.Arrays.copyOfRange(observations, i * observationSize, (i + 1) * observationSize);
+            writePair(obs, discreteActions == null ? 0 : discreteActions[i], boxActions, i, pairs, i);
+        }
+        writeAbsorbing(pairs, new float[(rows + 1) * stateInputSize], new float[(rows + 1) * stateInputSize], rows);
+        try (NDManager scope = manager.newSubManager()) {
+            float[] out = discriminator.forward(scope.create(pairs, new Shape(rows + 1, pairInputSize))).toFloatArray();
+            float[] rewards = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                rewards[i] = out[i] - out[rows];
+            }
+            return rewards;
+        }
+    }
+
     public long envSteps() {
         return ppo.envSteps();
     }

@@ -12,6 +12,8 @@ import io.github.imitation.eval.Evaluation;
 import io.github.imitation.nn.RewardSnapshot;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.onnx.OnnxPolicyExporter;
+import io.github.imitation.onnx.OnnxReward;
+import io.github.imitation.onnx.OnnxRewardExporter;
 import io.github.imitation.policy.Policy;
 import io.github.imitation.policy.RandomPolicy;
 import java.util.ArrayList;
@@ -94,24 +96,37 @@ class AdversarialImitationTest {
     }
 
     @Test
-    void airlExportsARewardThatPrefersExpertActions() {
+    void airlRewardOnnxMatchesTheDjlRewardNetwork() {
         List<Trajectory> demos = demonstrations(2);
-        RewardSnapshot reward;
         try (AdversarialImitation airl = new AdversarialImitation(CARTPOLE, demos, 1,
                 ConfigOverrides.apply(config(AdversarialConfig.Kind.AIRL, 2048), Map.of()), 2)) {
             airl.train(round -> { });
-            reward = airl.reward();
-        }
-        // On expert states, the expert's action should earn more learned reward than the other action, mostly.
-        Trajectory trajectory = demos.get(0);
-        int preferred = 0;
-        for (int t = 0; t < trajectory.length(); t++) {
-            int expertAction = ((io.github.imitation.data.DiscreteActions) trajectory.acts()).get(t);
-            float[] obs = trajectory.observation(t);
-            if (reward.reward(obs, expertAction, null) > reward.reward(obs, 1 - expertAction, null)) {
-                preferred++;
+            RewardSnapshot reward = airl.reward();
+            assertEquals(RewardSnapshot.Transform.IDENTITY, reward.transform());
+            // Real observations (from the demonstrations and beyond their range) with both actions.
+            int rows = 200;
+            float[] observations = new float[rows * 4];
+            int[] actions = new int[rows];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+            for (int i = 0; i < rows; i++) {
+                float[] obs = demos.get(i % 2).observation(i % demos.get(i % 2).length());
+                for (int j = 0; j < 4; j++) {
+                    observations[i * 4 + j] = i < rows / 2 ? obs[j] : (float) (obs[j] + random.nextGaussian());
+                }
+                actions[i] = random.nextInt(2);
             }
+            float[] expected = airl.rewardNetworkOutputs(observations, actions, null, rows);
+            float[] exported;
+            try (OnnxReward onnx = OnnxReward.load(OnnxRewardExporter.toBytes(reward))) {
+                exported = onnx.rewards(observations, actions, rows);
+            }
+            double maxDiff = 0;
+            for (int i = 0; i < rows; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(expected[i] - exported[i]));
+                float[] obs = java.util.Arrays.copyOfRange(observations, i * 4, i * 4 + 4);
+                maxDiff = Math.max(maxDiff, Math.abs(expected[i] - reward.reward(obs, actions[i], null)));
+            }
+            assertTrue(maxDiff < 1e-5, "max |DJL - exported| = " + maxDiff);
         }
-        assertTrue(preferred > 0.6 * trajectory.length(), preferred + " of " + trajectory.length());
     }
 }
