@@ -20,7 +20,7 @@ public final class PpoDefaults {
         return switch (envId) {
             case "CartPole-v0", "CartPole-v1" -> new PpoConfig(8, 32, 150_000, 1e-3, true, 0.98, 0.8, 1, 20, true,
                     0.2, false, 0.0, 0.5, 0.5, 0, HIDDEN, Activation.TANH, false, false, 0f, 10f);
-            case "Acrobot-v1" -> new PpoConfig(16, 256, 1_000_000, 3e-4, true, 0.99, 0.94, 16, 4, true,
+            case "Acrobot-v1" -> new PpoConfig(16, 256, 1_000_000, 3e-4, true, 0.99, 0.94, 64, 4, true,
                     0.2, false, 0.0, 0.5, 0.5, 0, HIDDEN, Activation.TANH, true, false, 0f, 10f);
             case "MountainCar-v0" -> new PpoConfig(16, 64, 1_000_000, 3e-4, true, 0.99, 0.95, 16, 10, true,
                     0.2, false, 0.005, 0.5, 0.5, 0, HIDDEN, Activation.TANH, true, false, 0f, 10f);
