@@ -33,13 +33,15 @@ public final class PpoDefaults {
     }
 
     /**
-     * The exploration aid used when training on the env's own reward, or null: MountainCar-v0's reward
-     * is -1 per step until the goal, which random exploration rarely reaches, so its expert is trained
-     * with potential-based shaping by the car's mechanical energy (optimal policies unchanged).
+     * The exploration aid used when training on the env's own reward, or null. Both MountainCars reward
+     * reaching the flag, which undirected exploration rarely does (the continuous one even pays for every
+     * push, so "do nothing" is a strong local optimum); their experts are trained with potential-based
+     * shaping by the car's mechanical energy, which leaves the optimal policies unchanged.
      */
     public static Ppo.RewardRelabeler explorationAid(String envId, PpoConfig config) {
         return switch (envId) {
-            case "MountainCar-v0" -> new PotentialShaping(PotentialShaping::mountainCarEnergy, config.gamma());
+            case "MountainCar-v0", "MountainCarContinuous-v0" ->
+                    new PotentialShaping(PotentialShaping::mountainCarEnergy, config.gamma());
             default -> null;
         };
     }

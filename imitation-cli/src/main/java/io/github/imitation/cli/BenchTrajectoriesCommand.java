@@ -2,6 +2,9 @@ package io.github.imitation.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.bc.BcConfig;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.algo.adversarial.AdversarialDefaults;
+import io.github.imitation.algo.adversarial.AdversarialImitation;
 import io.github.imitation.algo.bc.BehaviorCloning;
 import io.github.imitation.data.DemonstrationCollector;
 import io.github.imitation.data.DemonstrationPairs;
@@ -24,13 +27,67 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code imitation bench bc}: behavior cloning with 1, 4, 7 and 10 expert trajectories, subsampled as in
- * the GAIL paper, next to the paper's BC row.
+ * The GAIL paper's protocol for one learner: 1, 4, 7 and 10 expert trajectories, subsampled as in the
+ * paper, each cell evaluated over 50 episodes and written next to the paper's number.
  */
-@Command(name = "bc", mixinStandardHelpOptions = true,
-        description = {"BC vs the number of expert trajectories (GAIL paper protocol), next to the paper's BC row.",
-                "Needs experts: EXPERTS/<env>/policy.onnx (from `bench experts` or `expert`)."})
-final class BenchBcCommand implements Callable<Integer> {
+abstract class BenchTrajectoriesCommand implements Callable<Integer> {
+
+    /** {@code imitation bench bc}. */
+    @Command(name = "bc", mixinStandardHelpOptions = true,
+            description = {"BC vs the number of expert trajectories (GAIL paper protocol), next to the paper's BC row.",
+                    "Needs experts: EXPERTS/<env>/policy.onnx (from `bench experts` or `expert`)."})
+    static final class Bc extends BenchTrajectoriesCommand {
+        Bc() {
+            super("bc", 5);
+        }
+
+        @Override
+        PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed) {
+            var pairs = DemonstrationPairs.subsample(demonstrations, subsample, seed);
+            return BehaviorCloning.train(envId, pairs, BcConfig.defaults(), seed, epoch -> { });
+        }
+
+        @Override
+        PublishedResults.Cell paper(String envId, int trajectories) {
+            return PublishedResults.bc(envId, trajectories);
+        }
+    }
+
+    /** {@code imitation bench gail}. */
+    @Command(name = "gail", mixinStandardHelpOptions = true,
+            description = {"GAIL vs the number of expert trajectories (GAIL paper protocol), next to the paper's GAIL row.",
+                    "Needs experts: EXPERTS/<env>/policy.onnx (from `bench experts` or `expert`)."})
+    static final class Gail extends BenchTrajectoriesCommand {
+        Gail() {
+            super("gail", 1);
+        }
+
+        @Override
+        PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed) {
+            var config = AdversarialDefaults.forEnv(envId, AdversarialConfig.Kind.GAIL);
+            try (var gail = new AdversarialImitation(envId, demonstrations, subsample, config, seed)) {
+                gail.train(round -> { });
+                return gail.policy();
+            }
+        }
+
+        @Override
+        PublishedResults.Cell paper(String envId, int trajectories) {
+            return PublishedResults.gail(envId, trajectories);
+        }
+    }
+
+    private final String algorithm;
+
+    BenchTrajectoriesCommand(String algorithm, int defaultSeeds) {
+        this.algorithm = algorithm;
+        this.seeds = defaultSeeds;
+        this.out = Path.of("results", "bench-" + algorithm + ".jsonl");
+    }
+
+    abstract PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed);
+
+    abstract PublishedResults.Cell paper(String envId, int trajectories);
 
     @Option(names = "--env", description = "env ids (repeatable); default: CartPole-v0, Acrobot-v1, MountainCar-v0")
     List<String> envIds;
@@ -38,18 +95,24 @@ final class BenchBcCommand implements Callable<Integer> {
     @Option(names = "--experts", defaultValue = "results/experts", description = "expert run directories (default: ${DEFAULT-VALUE})")
     Path experts;
 
-    @Option(names = "--seeds", defaultValue = "5", description = "BC seeds per cell (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seeds", description = "seeds per cell (default: 5 for bc, 1 for gail)")
     int seeds;
+
+    @Option(names = "--trajectories", split = ",", description = "trajectory counts (default: 1,4,7,10)")
+    List<Integer> trajectoryCounts;
 
     @Option(names = "--episodes", defaultValue = "50", description = "evaluation episodes per seed (default: ${DEFAULT-VALUE})")
     int episodes;
 
-    @Option(names = "--out", defaultValue = "results/bench-bc.jsonl", description = "results file (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", description = "results file (default: results/bench-<algo>.jsonl)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         List<String> ids = envIds == null || envIds.isEmpty() ? List.of("CartPole-v0", "Acrobot-v1", "MountainCar-v0") : envIds;
+        if (trajectoryCounts == null || trajectoryCounts.isEmpty()) {
+            trajectoryCounts = PublishedResults.TRAJECTORIES;
+        }
         if (seeds < 1 || episodes < 1) {
             throw new IllegalArgumentException("--seeds and --episodes must be positive");
         }
@@ -58,7 +121,7 @@ final class BenchBcCommand implements Callable<Integer> {
         for (String id : ids) {
             EnvRegistry.spec(id);
             Path expertPolicy = expertPolicy(id);
-            int maxTrajectories = PublishedResults.TRAJECTORIES.get(PublishedResults.TRAJECTORIES.size() - 1);
+            int maxTrajectories = trajectoryCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
             for (int seed = 0; seed < seeds; seed++) {
                 // Each seed gets its own demonstrations (sampled expert episodes) and its own BC run.
                 List<Trajectory> demos;
@@ -66,30 +129,31 @@ final class BenchBcCommand implements Callable<Integer> {
                     demos = DemonstrationCollector.collect(VectorEnv.make(id, maxTrajectories), expert, maxTrajectories,
                             10_000L * (seed + 1), true);
                 }
-                for (int n : PublishedResults.TRAJECTORIES) {
+                for (int n : trajectoryCounts) {
                     List<Trajectory> subset = demos.subList(0, n);
-                    var pairs = DemonstrationPairs.subsample(subset, PublishedResults.paperSubsampling(id), seed);
+                    int subsample = PublishedResults.paperSubsampling(id);
                     long start = System.nanoTime();
-                    PolicySnapshot clone = BehaviorCloning.train(id, pairs, BcConfig.defaults(), seed, epoch -> { });
+                    System.err.printf("bench %s: %s, %d trajectories, seed %d%n", algorithm, id, n, seed);
+                    PolicySnapshot clone = learn(id, subset, subsample, seed);
                     EvaluationResult result;
                     try (OnnxPolicy policy = OnnxPolicy.load(OnnxPolicyExporter.toBytes(clone))) {
                         result = Evaluation.evaluate(policy, id, episodes, 2_000_000L + 1000L * seed, true);
                     }
                     ObjectNode line = Json.mapper().createObjectNode();
                     line.put("env", id);
-                    line.put("algo", "bc");
+                    line.put("algo", algorithm);
                     line.put("trajectories", n);
                     line.put("subsample", PublishedResults.paperSubsampling(id));
-                    line.put("pairs", pairs.size());
                     line.put("seed", seed);
                     line.put("mean_return", result.meanReturn());
                     line.put("std_return", result.stdReturn());
                     line.put("episodes", result.episodes());
                     line.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-                    PublishedResults.Cell paper = PublishedResults.bc(id, n);
+                    PublishedResults.Cell paper = paper(id, n);
                     if (paper != null) {
-                        line.put("paper_bc_mean", paper.mean());
-                        line.put("paper_bc_std", paper.std());
+                        line.put("paper_mean", paper.mean());
+                        line.put("paper_std", paper.std());
+                        line.put("at_or_above_paper", result.meanReturn() >= paper.mean());
                     }
                     String json = Json.mapper().writeValueAsString(line);
                     System.out.println(json);
@@ -98,7 +162,7 @@ final class BenchBcCommand implements Callable<Integer> {
                 }
             }
         }
-        System.err.println("bench bc: wrote " + out.toAbsolutePath());
+        System.err.println("bench " + algorithm + ": wrote " + out.toAbsolutePath());
         return 0;
     }
 
