@@ -24,8 +24,8 @@ public final class PpoDefaults {
                     0.2, false, 0.0, 0.5, 0.5, 0, HIDDEN, Activation.TANH, true, false, 0f, 10f);
             case "MountainCar-v0" -> new PpoConfig(16, 64, 1_000_000, 3e-4, true, 0.99, 0.95, 16, 10, true,
                     0.2, false, 0.005, 0.5, 0.5, 0, HIDDEN, Activation.TANH, true, false, 0f, 10f);
-            case "MountainCarContinuous-v0" -> new PpoConfig(1, 256, 100_000, 7.77e-5, false, 0.9999, 0.9, 8, 10, true,
-                    0.1, false, 0.00429, 0.19, 5.0, 0, HIDDEN, Activation.TANH, true, true, -3.29f, 10f);
+            case "MountainCarContinuous-v0" -> new PpoConfig(8, 128, 300_000, 3e-4, true, 0.99, 0.95, 8, 10, true,
+                    0.2, false, 0.0, 0.5, 0.5, 0, HIDDEN, Activation.TANH, true, true, 0f, 10f);
             case "Pendulum-v1" -> new PpoConfig(4, 1024, 1_000_000, 1e-3, true, 0.9, 0.95, 64, 10, true,
                     0.2, false, 0.0, 0.5, 0.5, 0, HIDDEN, Activation.TANH, true, true, 0f, 10f);
             default -> throw new IllegalArgumentException("no PPO defaults for " + envId);
