@@ -112,10 +112,11 @@ final class TrainingRuns {
                 OnnxRewardExporter.write(trainer.reward(), out.resolve(REWARD_FILE));
             }
             ObjectNode summary = run.finish(trainer.policy(), trainer.envSteps(), progress.elapsedSeconds(),
-                    "env return of training episodes (last 20)", "env steps");
-            if (kind == AdversarialConfig.Kind.AIRL) {
-                summary.put("reward", REWARD_FILE);
-            }
+                    "env return of training episodes (last 20)", "env steps", fields -> {
+                        if (kind == AdversarialConfig.Kind.AIRL) {
+                            fields.put("reward", REWARD_FILE);
+                        }
+                    });
             progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
                     summary.get("std_return").asDouble(), out.toAbsolutePath()));
             return summary;
@@ -142,8 +143,8 @@ final class TrainingRuns {
                 progress.update(update.envSteps(), String.format("env return %.1f", update.recentReturn()));
             });
             ObjectNode summary = run.finish(ppo.snapshot("ppo"), ppo.envSteps(), progress.elapsedSeconds(),
-                    "env return of training episodes (last 20)", "env steps");
-            summary.put("reward", rewardModel.toString());
+                    "env return of training episodes (last 20)", "env steps",
+                    fields -> fields.put("reward", rewardModel.toString()));
             progress.done(String.format("mean env return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
                     summary.get("std_return").asDouble(), out.toAbsolutePath()));
             return summary;

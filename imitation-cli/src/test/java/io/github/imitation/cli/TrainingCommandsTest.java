@@ -87,6 +87,49 @@ class TrainingCommandsTest {
     }
 
     @Test
+    void adversarialDaggerAndLearnedRewardCommands(@TempDir Path dir) throws Exception {
+        Path expert = dir.resolve("expert");
+        assertEquals(0, run("expert", "--env", "CartPole-v1", "--max-env-steps", "2048", "--out", expert.toString(),
+                "--quiet").exitCode());
+        Path demos = dir.resolve("demos.jsonl");
+        assertEquals(0, run("demos", "--policy", expert.resolve("policy.onnx").toString(), "--env", "CartPole-v1",
+                "--episodes", "2", "--out", demos.toString()).exitCode());
+
+        Path gail = dir.resolve("gail");
+        Outcome gailRun = run("train", "--algo", "gail", "--env", "CartPole-v1", "--demos", demos.toString(),
+                "--max-env-steps", "1024", "--out", gail.toString(), "--quiet");
+        assertEquals(0, gailRun.exitCode(), gailRun.stderr());
+        JsonNode gailMetrics = JSON.readTree(Files.readAllLines(gail.resolve("metrics.jsonl")).get(0));
+        assertTrue(gailMetrics.has("discriminator_expert_accuracy") && gailMetrics.has("mean_learned_reward"));
+
+        Path airl = dir.resolve("airl");
+        Outcome airlRun = run("train", "--algo", "airl", "--env", "CartPole-v1", "--demos", demos.toString(),
+                "--max-env-steps", "1024", "--out", airl.toString(), "--quiet");
+        assertEquals(0, airlRun.exitCode(), airlRun.stderr());
+        assertTrue(Files.size(airl.resolve("reward.onnx")) > 0);
+        assertEquals("reward.onnx", JSON.readTree(airl.resolve("summary.json").toFile()).get("reward").asText());
+
+        Path onReward = dir.resolve("ppo-on-reward");
+        Outcome learned = run("train", "--algo", "ppo", "--env", "CartPole-v1", "--reward",
+                airl.resolve("reward.onnx").toString(), "--max-env-steps", "1024", "--out", onReward.toString(), "--quiet");
+        assertEquals(0, learned.exitCode(), learned.stderr());
+        assertTrue(Files.exists(onReward.resolve("policy.onnx")));
+
+        Path dagger = dir.resolve("dagger");
+        Outcome daggerRun = run("train", "--algo", "dagger", "--env", "CartPole-v1", "--demos", demos.toString(),
+                "--expert", expert.resolve("policy.onnx").toString(), "--set", "iterations=2",
+                "--set", "stepsPerIteration=200", "--out", dagger.toString(), "--quiet");
+        assertEquals(0, daggerRun.exitCode(), daggerRun.stderr());
+        assertEquals(2, Files.readAllLines(dagger.resolve("metrics.jsonl")).size(), "one line per iteration");
+
+        Outcome missingExpert = run("train", "--algo", "dagger", "--env", "CartPole-v1", "--demos", demos.toString(),
+                "--out", dir.resolve("x").toString());
+        assertEquals(2, missingExpert.exitCode());
+        Outcome rewardAsPolicy = run("evaluate", "--policy", airl.resolve("reward.onnx").toString(), "--env", "CartPole-v1");
+        assertEquals(2, rewardAsPolicy.exitCode(), "a reward model is not a policy: " + rewardAsPolicy.stderr());
+    }
+
+    @Test
     void sameSeedGivesTheSameSummaryNumbers(@TempDir Path dir) throws Exception {
         JsonNode first = summaryOf(dir.resolve("a"));
         JsonNode second = summaryOf(dir.resolve("b"));

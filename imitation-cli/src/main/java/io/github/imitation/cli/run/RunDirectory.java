@@ -66,6 +66,12 @@ public final class RunDirectory implements AutoCloseable {
      */
     public ObjectNode finish(PolicySnapshot snapshot, long envSteps, double wallSeconds, String curveLabel, String xLabel)
             throws IOException {
+        return finish(snapshot, envSteps, wallSeconds, curveLabel, xLabel, summary -> { });
+    }
+
+    /** As {@link #finish(PolicySnapshot, long, double, String, String)}, adding fields to the summary. */
+    public ObjectNode finish(PolicySnapshot snapshot, long envSteps, double wallSeconds, String curveLabel, String xLabel,
+            java.util.function.Consumer<ObjectNode> extraFields) throws IOException {
         Path policyFile = OnnxPolicyExporter.write(snapshot, dir.resolve(POLICY_FILE));
         EvaluationResult evaluation;
         try (OnnxPolicy policy = OnnxPolicy.load(policyFile)) {
@@ -89,6 +95,7 @@ public final class RunDirectory implements AutoCloseable {
         summary.put("env_steps", envSteps);
         summary.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
         summary.put("policy", POLICY_FILE);
+        extraFields.accept(summary);
         Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
         return summary;
     }
