@@ -61,6 +61,11 @@ public record OnnxPolicyMetadata(String envId, Space observationSpace, Space act
         if (properties.keySet().stream().noneMatch(key -> key.startsWith(KEY_PREFIX))) {
             return Optional.empty();
         }
+        String kind = properties.get(OnnxRewardContract.KEY_KIND);
+        if (kind != null && !kind.equals("policy")) {
+            throw new IllegalArgumentException("this is a " + kind + " model (" + OnnxRewardContract.KEY_KIND + " = " + kind
+                    + "), not a policy; a reward model is used with train --algo ppo --reward FILE");
+        }
         String format = required(properties, KEY_FORMAT_VERSION);
         if (!FORMAT_VERSION.equals(format)) {
             throw new IllegalArgumentException("policy model has " + KEY_FORMAT_VERSION + " = " + format
