@@ -171,10 +171,6 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
         if (Files.isRegularFile(policy)) {
             return policy;
         }
-        // CartPole-v0 and -v1 share their dynamics: a v1 expert serves v0.
-        if (id.equals("CartPole-v0") && Files.isRegularFile(experts.resolve("CartPole-v1").resolve("policy.onnx"))) {
-            return experts.resolve("CartPole-v1").resolve("policy.onnx");
-        }
         throw new IllegalArgumentException("no expert for " + id + " at " + policy + "; run `imitation bench experts` first");
     }
 }
