@@ -18,6 +18,7 @@ public final class DjlRuntime {
     /** The configured PyTorch engine. */
     public static Engine engine() {
         setDefault("ai.djl.offline", "true");
+        setDefault("OPT_OUT_TRACKING", "true"); // DJL reads it as an env var or a system property
         setDefault("ai.djl.pytorch.num_threads", "1");
         setDefault("ai.djl.pytorch.num_interop_threads", "1");
         setDefault("ai.djl.pytorch.graph_optimizer", "false");

@@ -19,14 +19,8 @@ import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.policy.ActionSampling;
 import io.github.imitation.policy.Policy;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +99,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     private final long fixedBatch;
 
     private SplittableRandom random;
-    private BatchBuffers buffers;
+    private final OnnxSessions.BatchCache<BatchBuffers> buffers = new OnnxSessions.BatchCache<>(BatchBuffers::new);
     private final float[] rowScratch;
     private boolean closed;
 
@@ -164,74 +158,26 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
      */
     public static OnnxPolicy forSpaces(byte[] model, String envId, Space observationSpace, Space actionSpace,
             Options options) {
-        return open(model, options, new Spaces(envId, observationSpace, actionSpace));
-    }
-
-    /** The env id and spaces a policy acts in. */
-    private record Spaces(String envId, Space observationSpace, Space actionSpace) {
+        return open(model, options, new ModelSpaces(envId, observationSpace, actionSpace));
     }
 
     private static byte[] readModel(Path model) {
-        try {
-            return Files.readAllBytes(model);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the ONNX policy " + model, e);
-        }
+        return OnnxSessions.readModel(model, "policy");
     }
 
     /** Opens a session; {@code declared} holds the caller's env id and spaces, or is null to use the metadata's. */
-    private static OnnxPolicy open(byte[] model, Options options, Spaces declared) {
+    private static OnnxPolicy open(byte[] model, Options options, ModelSpaces declared) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession session = createSession(environment, model, options);
-        try {
+        OrtSession session = OnnxSessions.createSession(environment, model, options.intraOpThreads(), "policy");
+        return OnnxSessions.readOrClose(session, opened -> {
             Optional<OnnxPolicyMetadata> stored = OnnxPolicyMetadata.fromProperties(
-                    session.getMetadata().getCustomMetadata());
-            Spaces spaces;
-            if (declared == null) {
-                spaces = stored.map(m -> new Spaces(m.envId(), m.observationSpace(), m.actionSpace()))
-                        .orElseThrow(() -> new IllegalArgumentException("the ONNX policy has no "
-                                + OnnxPolicyContract.KEY_PREFIX + "* metadata naming its env and spaces;"
-                                + " load it with OnnxPolicy.forEnv(model, envId, options) or forSpaces(...)"));
-            } else {
-                stored.ifPresent(s -> requireAgreement(s, declared));
-                spaces = declared;
-            }
-            long fixedBatch = checkSignature(session, spaces.observationSpace(), spaces.actionSpace());
-            return new OnnxPolicy(environment, session, spaces.envId(), spaces.observationSpace(), spaces.actionSpace(),
+                    opened.getMetadata().getCustomMetadata());
+            ModelSpaces spaces = OnnxSessions.resolveSpaces(stored.map(OnnxPolicyMetadata::spaces), declared,
+                    "policy", "OnnxPolicy");
+            long fixedBatch = checkSignature(opened, spaces.observationSpace(), spaces.actionSpace());
+            return new OnnxPolicy(environment, opened, spaces.envId(), spaces.observationSpace(), spaces.actionSpace(),
                     stored.orElse(null), fixedBatch, options.seed());
-        } catch (OrtException e) {
-            closeQuietly(session);
-            throw new OnnxPolicyException("cannot read the ONNX policy's signature or metadata", e);
-        } catch (RuntimeException e) {
-            closeQuietly(session);
-            throw e;
-        }
-    }
-
-    private static OrtSession createSession(OrtEnvironment environment, byte[] model, Options options) {
-        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-            // Execution providers are added to sessionOptions here, in priority order; ONNX Runtime falls back
-            // to its CPU provider for anything they cannot run. A GPU option belongs in Options and would call
-            // sessionOptions.addCUDA(deviceId), which needs the onnxruntime_gpu artifact instead of onnxruntime.
-            return environment.createSession(model, sessionOptions);
-        } catch (OrtException e) {
-            throw new IllegalArgumentException("ONNX Runtime cannot load the policy model: " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireAgreement(OnnxPolicyMetadata stored, Spaces declared) {
-        if (!stored.envId().equals(declared.envId())) {
-            throw new IllegalArgumentException("the ONNX policy is for " + stored.envId() + ", not " + declared.envId());
-        }
-        if (!stored.observationSpace().equals(declared.observationSpace())) {
-            throw new IllegalArgumentException(declared.envId() + ": the ONNX policy's observation space "
-                    + stored.observationSpace() + " differs from " + declared.observationSpace());
-        }
-        if (!stored.actionSpace().equals(declared.actionSpace())) {
-            throw new IllegalArgumentException(declared.envId() + ": the ONNX policy's action space "
-                    + stored.actionSpace() + " differs from " + declared.actionSpace());
-        }
+        }, e -> new OnnxPolicyException("cannot read the ONNX policy's signature or metadata", e));
     }
 
     /** Checks names, types and sizes of the model's input and outputs; returns the fixed batch size or -1. */
@@ -365,31 +311,16 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     }
 
     private BatchBuffers run(float[] observations, int batch) {
-        if (closed) {
-            throw new IllegalStateException(envId + ": this OnnxPolicy is closed");
-        }
-        if (batch <= 0) {
-            throw new IllegalArgumentException(envId + ": batch must be positive, got " + batch);
-        }
-        if (observations.length != (long) batch * observationSize) {
-            throw new IllegalArgumentException(envId + ": expected " + batch + " observations of size " + observationSize
-                    + " (" + (long) batch * observationSize + " floats), got " + observations.length + " floats");
-        }
+        OnnxSessions.requireObservations(envId, "OnnxPolicy", closed, observations, batch, observationSize);
         if (fixedBatch != -1 && batch != fixedBatch) {
             throw new IllegalArgumentException(envId + ": the ONNX policy's input has a fixed batch size of " + fixedBatch
                     + ", got a batch of " + batch);
         }
-        if (buffers == null || buffers.size != batch) {
-            if (buffers != null) {
-                buffers.close();
-                buffers = null;
-            }
-            buffers = new BatchBuffers(batch);
-        }
-        buffers.observations.put(0, observations);
-        try (OrtSession.Result ignored = session.run(buffers.inputs, buffers.outputs)) {
+        BatchBuffers batchBuffers = buffers.forBatch(batch);
+        batchBuffers.observations.put(0, observations);
+        try (OrtSession.Result ignored = session.run(batchBuffers.inputs, batchBuffers.outputs)) {
             // The outputs were written into the pinned buffers; the result owns nothing to read.
-            return buffers;
+            return batchBuffers;
         } catch (OrtException e) {
             throw new OnnxPolicyException(envId + ": ONNX Runtime failed on a batch of " + batch + ": " + e.getMessage(), e);
         }
@@ -409,24 +340,12 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
             return;
         }
         closed = true;
-        if (buffers != null) {
-            buffers.close();
-            buffers = null;
-        }
-        closeQuietly(session);
+        buffers.close();
+        OnnxSessions.closeQuietly(session);
     }
 
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // Nothing to recover: the session is unusable either way.
-        }
-    }
-
-    /** Direct and in native order, so that ONNX Runtime wraps the memory instead of copying it. */
-    private static FloatBuffer directFloats(int count) {
-        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    private static FloatBuffer directFloats(long count) {
+        return OnnxSessions.direct(count, Float.BYTES).asFloatBuffer();
     }
 
     /**
@@ -434,21 +353,18 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
      * observations go in and the outputs come out without per-call allocation. {@code first} is the logits
      * or the mean, {@code second} the log-std (Box only).
      */
-    private final class BatchBuffers implements AutoCloseable {
+    private final class BatchBuffers extends OnnxSessions.BatchTensors {
 
-        final int size;
         final FloatBuffer observations;
         final FloatBuffer first;
         final FloatBuffer second;
-        final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-        final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
 
         BatchBuffers(int size) {
-            this.size = size;
-            this.observations = directFloats(size * observationSize);
+            super(size);
+            this.observations = directFloats((long) size * observationSize);
             List<String> names = outputNames(actionSpace);
-            this.first = directFloats(size * outputSize);
-            this.second = names.size() > 1 ? directFloats(size * outputSize) : null;
+            this.first = directFloats((long) size * outputSize);
+            this.second = names.size() > 1 ? directFloats((long) size * outputSize) : null;
             try {
                 inputs.put(INPUT_OBSERVATION, OnnxTensor.createTensor(environment, observations,
                         new long[] {size, observationSize}));
@@ -460,12 +376,6 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
                 close();
                 throw new OnnxPolicyException(envId + ": cannot allocate tensors for a batch of " + size, e);
             }
-        }
-
-        @Override
-        public void close() {
-            inputs.values().forEach(OnnxTensor::close);
-            outputs.values().forEach(OnnxTensor::close);
         }
     }
 

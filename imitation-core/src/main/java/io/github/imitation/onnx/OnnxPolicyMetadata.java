@@ -1,13 +1,9 @@
 package io.github.imitation.onnx;
 
 import static io.github.imitation.onnx.OnnxPolicyContract.FORMAT_VERSION;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_ACTION_SPACE;
 import static io.github.imitation.onnx.OnnxPolicyContract.KEY_ALGORITHM;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_ENV_ID;
 import static io.github.imitation.onnx.OnnxPolicyContract.KEY_FORMAT_VERSION;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_OBSERVATION_SPACE;
 import static io.github.imitation.onnx.OnnxPolicyContract.KEY_POLICY_VERSION;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_PREFIX;
 
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.PolicySnapshot;
@@ -44,10 +40,7 @@ public record OnnxPolicyMetadata(String envId, Space observationSpace, Space act
     public Map<String, String> toProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(KEY_FORMAT_VERSION, FORMAT_VERSION);
-        properties.put(KEY_ENV_ID, envId);
-        properties.put(KEY_OBSERVATION_SPACE, SpaceJson.toJson(observationSpace));
-        properties.put(KEY_ACTION_SPACE, SpaceJson.toJson(actionSpace));
-        properties.put(KEY_ALGORITHM, algorithm);
+        MetadataProperties.putShared(properties, envId, observationSpace, actionSpace, algorithm);
         properties.put(KEY_POLICY_VERSION, Long.toString(policyVersion));
         return properties;
     }
@@ -58,48 +51,24 @@ public record OnnxPolicyMetadata(String envId, Space observationSpace, Space act
      * incomplete, malformed, or of another format version.
      */
     public static Optional<OnnxPolicyMetadata> fromProperties(Map<String, String> properties) {
-        if (properties.keySet().stream().noneMatch(key -> key.startsWith(KEY_PREFIX))) {
-            return Optional.empty();
-        }
+        return MetadataProperties.of(properties, "policy").map(OnnxPolicyMetadata::read);
+    }
+
+    private static OnnxPolicyMetadata read(MetadataProperties properties) {
         String kind = properties.get(OnnxRewardContract.KEY_KIND);
         if (kind != null && !kind.equals("policy")) {
             throw new IllegalArgumentException("this is a " + kind + " model (" + OnnxRewardContract.KEY_KIND + " = " + kind
                     + "), not a policy; a reward model is used with train --algo ppo --reward FILE");
         }
-        String format = required(properties, KEY_FORMAT_VERSION);
-        if (!FORMAT_VERSION.equals(format)) {
-            throw new IllegalArgumentException("policy model has " + KEY_FORMAT_VERSION + " = " + format
-                    + ", this code reads format " + FORMAT_VERSION);
-        }
-        String version = required(properties, KEY_POLICY_VERSION);
-        long policyVersion;
-        try {
-            policyVersion = Long.parseLong(version);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(KEY_POLICY_VERSION + " must be an integer, got \"" + version + "\"", e);
-        }
-        return Optional.of(new OnnxPolicyMetadata(
-                required(properties, KEY_ENV_ID),
-                space(properties, KEY_OBSERVATION_SPACE),
-                space(properties, KEY_ACTION_SPACE),
-                required(properties, KEY_ALGORITHM),
-                policyVersion));
+        properties.requireFormat(FORMAT_VERSION);
+        long policyVersion = properties.requiredLong(KEY_POLICY_VERSION);
+        ModelSpaces spaces = properties.spaces();
+        return new OnnxPolicyMetadata(spaces.envId(), spaces.observationSpace(), spaces.actionSpace(),
+                properties.required(KEY_ALGORITHM), policyVersion);
     }
 
-    private static Space space(Map<String, String> properties, String key) {
-        try {
-            return SpaceJson.fromJson(required(properties, key));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String required(Map<String, String> properties, String key) {
-        String value = properties.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("policy model metadata has " + KEY_PREFIX + "* keys but lacks " + key
-                    + " (has " + properties.keySet() + ")");
-        }
-        return value;
+    /** The env id and spaces. */
+    ModelSpaces spaces() {
+        return new ModelSpaces(envId, observationSpace, actionSpace);
     }
 }

@@ -16,14 +16,10 @@ import io.github.imitation.env.Discrete;
 import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -78,10 +74,10 @@ public final class OnnxReward implements AutoCloseable {
     /** Whether the model's reward output is {@code [batch, 1]} (another tool's) rather than {@code [batch]}. */
     private final boolean columnOutput;
 
-    private BatchBuffers buffers;
+    private final OnnxSessions.BatchCache<BatchBuffers> buffers = new OnnxSessions.BatchCache<>(BatchBuffers::new);
     private boolean closed;
 
-    private OnnxReward(OrtEnvironment environment, OrtSession session, Spaces spaces, OnnxRewardMetadata metadata,
+    private OnnxReward(OrtEnvironment environment, OrtSession session, ModelSpaces spaces, OnnxRewardMetadata metadata,
             Signature signature) {
         this.environment = environment;
         this.session = session;
@@ -132,76 +128,32 @@ public final class OnnxReward implements AutoCloseable {
     /** A model for the given spaces; the model need not have {@code imitation.*} metadata (if it has, it must agree). */
     public static OnnxReward forSpaces(byte[] model, String envId, Space observationSpace, Space actionSpace,
             Options options) {
-        return open(model, options, new Spaces(envId, observationSpace, actionSpace));
-    }
-
-    private record Spaces(String envId, Space observationSpace, Space actionSpace) {
+        return open(model, options, new ModelSpaces(envId, observationSpace, actionSpace));
     }
 
     private record Signature(long fixedBatch, boolean columnOutput) {
     }
 
     private static byte[] readModel(Path model) {
-        try {
-            return Files.readAllBytes(model);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the ONNX reward " + model, e);
-        }
+        return OnnxSessions.readModel(model, "reward");
     }
 
     /** Opens a session; {@code declared} holds the caller's env id and spaces, or is null to use the metadata's. */
-    private static OnnxReward open(byte[] model, Options options, Spaces declared) {
+    private static OnnxReward open(byte[] model, Options options, ModelSpaces declared) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession session = createSession(environment, model, options);
-        try {
+        OrtSession session = OnnxSessions.createSession(environment, model, options.intraOpThreads(), "reward");
+        return OnnxSessions.readOrClose(session, opened -> {
             Optional<OnnxRewardMetadata> stored = OnnxRewardMetadata.fromProperties(
-                    session.getMetadata().getCustomMetadata());
-            Spaces spaces;
-            if (declared == null) {
-                spaces = stored.map(m -> new Spaces(m.envId(), m.observationSpace(), m.actionSpace()))
-                        .orElseThrow(() -> new IllegalArgumentException("the ONNX reward has no "
-                                + OnnxPolicyContract.KEY_PREFIX + "* metadata naming its env and spaces;"
-                                + " load it with OnnxReward.forEnv(model, envId, options) or forSpaces(...)"));
-            } else {
-                stored.ifPresent(s -> requireAgreement(s, declared));
-                spaces = declared;
-            }
-            Signature signature = checkSignature(session, spaces);
-            return new OnnxReward(environment, session, spaces, stored.orElse(null), signature);
-        } catch (OrtException e) {
-            closeQuietly(session);
-            throw new OnnxRewardException("cannot read the ONNX reward's signature or metadata", e);
-        } catch (RuntimeException e) {
-            closeQuietly(session);
-            throw e;
-        }
-    }
-
-    private static OrtSession createSession(OrtEnvironment environment, byte[] model, Options options) {
-        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-            return environment.createSession(model, sessionOptions);
-        } catch (OrtException e) {
-            throw new IllegalArgumentException("ONNX Runtime cannot load the reward model: " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireAgreement(OnnxRewardMetadata stored, Spaces declared) {
-        if (!stored.envId().equals(declared.envId())) {
-            throw new IllegalArgumentException("the ONNX reward is for " + stored.envId() + ", not " + declared.envId());
-        }
-        if (!stored.observationSpace().equals(declared.observationSpace())) {
-            throw new IllegalArgumentException(declared.envId() + ": the ONNX reward's observation space "
-                    + stored.observationSpace() + " differs from " + declared.observationSpace());
-        }
-        if (!stored.actionSpace().equals(declared.actionSpace())) {
-            throw new IllegalArgumentException(declared.envId() + ": the ONNX reward's action space "
-                    + stored.actionSpace() + " differs from " + declared.actionSpace());
-        }
+                    opened.getMetadata().getCustomMetadata());
+            ModelSpaces spaces = OnnxSessions.resolveSpaces(stored.map(OnnxRewardMetadata::spaces), declared,
+                    "reward", "OnnxReward");
+            Signature signature = checkSignature(opened, spaces);
+            return new OnnxReward(environment, opened, spaces, stored.orElse(null), signature);
+        }, e -> new OnnxRewardException("cannot read the ONNX reward's signature or metadata", e));
     }
 
     /** Checks the names, types and sizes of the inputs and the output against the spaces. */
-    private static Signature checkSignature(OrtSession session, Spaces spaces) throws OrtException {
+    private static Signature checkSignature(OrtSession session, ModelSpaces spaces) throws OrtException {
         String env = spaces.envId();
         Map<String, NodeInfo> inputs = session.getInputInfo();
         if (inputs.keySet().equals(Set.of(INPUT_OBSERVATION))) {
@@ -317,16 +269,7 @@ public final class OnnxReward implements AutoCloseable {
     }
 
     private BatchBuffers prepare(float[] observations, int actionValues, int batch) {
-        if (closed) {
-            throw new IllegalStateException(envId + ": this OnnxReward is closed");
-        }
-        if (batch <= 0) {
-            throw new IllegalArgumentException(envId + ": batch must be positive, got " + batch);
-        }
-        if (observations.length != (long) batch * observationSize) {
-            throw new IllegalArgumentException(envId + ": expected " + batch + " observations of size " + observationSize
-                    + " (" + (long) batch * observationSize + " floats), got " + observations.length + " floats");
-        }
+        OnnxSessions.requireObservations(envId, "OnnxReward", closed, observations, batch, observationSize);
         if (actionValues != (long) batch * actionSize) {
             throw new IllegalArgumentException(envId + ": expected " + batch + " actions"
                     + (actionSize == 1 ? "" : " of size " + actionSize + " (" + (long) batch * actionSize + " floats)")
@@ -336,15 +279,9 @@ public final class OnnxReward implements AutoCloseable {
             throw new IllegalArgumentException(envId + ": the ONNX reward's inputs have a fixed batch size of " + fixedBatch
                     + ", got a batch of " + batch);
         }
-        if (buffers == null || buffers.size != batch) {
-            if (buffers != null) {
-                buffers.close();
-                buffers = null;
-            }
-            buffers = new BatchBuffers(batch);
-        }
-        buffers.observations.put(0, observations);
-        return buffers;
+        BatchBuffers batchBuffers = buffers.forBatch(batch);
+        batchBuffers.observations.put(0, observations);
+        return batchBuffers;
     }
 
     private float[] run(BatchBuffers batchBuffers, int batch) {
@@ -365,41 +302,26 @@ public final class OnnxReward implements AutoCloseable {
             return;
         }
         closed = true;
-        if (buffers != null) {
-            buffers.close();
-            buffers = null;
-        }
-        closeQuietly(session);
+        buffers.close();
+        OnnxSessions.closeQuietly(session);
     }
 
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // Nothing to recover: the session is unusable either way.
-        }
-    }
-
-    /** Direct and in native order, so that ONNX Runtime wraps the memory instead of copying it. */
     private static ByteBuffer direct(long count, int bytes) {
-        return ByteBuffer.allocateDirect(Math.toIntExact(count * bytes)).order(ByteOrder.nativeOrder());
+        return OnnxSessions.direct(count, bytes);
     }
 
     /**
      * Direct, native-order buffers for one batch size, wrapped (not copied) by ONNX Runtime tensors.
      * {@code actions} is a LongBuffer (Discrete indices) or a FloatBuffer (Box vectors).
      */
-    private final class BatchBuffers implements AutoCloseable {
+    private final class BatchBuffers extends OnnxSessions.BatchTensors {
 
-        final int size;
         final FloatBuffer observations;
         final Buffer actions;
         final FloatBuffer rewards;
-        final Map<String, OnnxTensor> inputs;
-        final Map<String, OnnxTensor> outputs;
 
         BatchBuffers(int size) {
-            this.size = size;
+            super(size);
             this.observations = direct((long) size * observationSize, Float.BYTES).asFloatBuffer();
             this.rewards = direct(size, Float.BYTES).asFloatBuffer();
             OnnxTensor observationTensor = null;
@@ -426,14 +348,9 @@ public final class OnnxReward implements AutoCloseable {
                 }
                 throw new OnnxRewardException(envId + ": cannot allocate tensors for a batch of " + size, e);
             }
-            this.inputs = Map.of(INPUT_OBSERVATION, observationTensor, INPUT_ACTION, actionTensor);
-            this.outputs = Map.of(OUTPUT_REWARD, rewardTensor);
-        }
-
-        @Override
-        public void close() {
-            inputs.values().forEach(OnnxTensor::close);
-            outputs.values().forEach(OnnxTensor::close);
+            inputs.put(INPUT_OBSERVATION, observationTensor);
+            inputs.put(INPUT_ACTION, actionTensor);
+            outputs.put(OUTPUT_REWARD, rewardTensor);
         }
     }
 

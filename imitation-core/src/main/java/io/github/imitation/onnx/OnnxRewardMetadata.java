@@ -1,12 +1,8 @@
 package io.github.imitation.onnx;
 
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_ACTION_SPACE;
 import static io.github.imitation.onnx.OnnxPolicyContract.KEY_ALGORITHM;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_ENV_ID;
 import static io.github.imitation.onnx.OnnxPolicyContract.KEY_FORMAT_VERSION;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_OBSERVATION_SPACE;
 import static io.github.imitation.onnx.OnnxPolicyContract.KEY_POLICY_VERSION;
-import static io.github.imitation.onnx.OnnxPolicyContract.KEY_PREFIX;
 import static io.github.imitation.onnx.OnnxRewardContract.FORMAT_VERSION;
 import static io.github.imitation.onnx.OnnxRewardContract.KEY_KIND;
 import static io.github.imitation.onnx.OnnxRewardContract.KEY_REWARD_TRANSFORM;
@@ -52,10 +48,7 @@ public record OnnxRewardMetadata(String envId, Space observationSpace, Space act
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(KEY_FORMAT_VERSION, FORMAT_VERSION);
         properties.put(KEY_KIND, KIND_REWARD);
-        properties.put(KEY_ENV_ID, envId);
-        properties.put(KEY_OBSERVATION_SPACE, SpaceJson.toJson(observationSpace));
-        properties.put(KEY_ACTION_SPACE, SpaceJson.toJson(actionSpace));
-        properties.put(KEY_ALGORITHM, algorithm);
+        MetadataProperties.putShared(properties, envId, observationSpace, actionSpace, algorithm);
         properties.put(KEY_REWARD_VERSION, Long.toString(rewardVersion));
         properties.put(KEY_REWARD_TRANSFORM, transform.name().toLowerCase(Locale.ROOT));
         return properties;
@@ -67,37 +60,29 @@ public record OnnxRewardMetadata(String envId, Space observationSpace, Space act
      * incomplete, malformed, or of another format version.
      */
     public static Optional<OnnxRewardMetadata> fromProperties(Map<String, String> properties) {
-        if (properties.keySet().stream().noneMatch(key -> key.startsWith(KEY_PREFIX))) {
-            return Optional.empty();
-        }
+        return MetadataProperties.of(properties, "reward").map(OnnxRewardMetadata::read);
+    }
+
+    private static OnnxRewardMetadata read(MetadataProperties properties) {
         String kind = properties.get(KEY_KIND);
-        if (kind == null && properties.containsKey(KEY_POLICY_VERSION)) {
+        if (kind == null && properties.has(KEY_POLICY_VERSION)) {
             throw new IllegalArgumentException("this is an ONNX policy model (it has " + KEY_POLICY_VERSION + " and no "
                     + KEY_KIND + " = " + KIND_REWARD + "), not a reward model; load it with OnnxPolicy");
         }
-        if (!KIND_REWARD.equals(required(properties, KEY_KIND))) {
+        if (!KIND_REWARD.equals(properties.required(KEY_KIND))) {
             throw new IllegalArgumentException("the model's " + KEY_KIND + " is \"" + kind + "\", a reward model has \""
                     + KIND_REWARD + "\"");
         }
-        String format = required(properties, KEY_FORMAT_VERSION);
-        if (!FORMAT_VERSION.equals(format)) {
-            throw new IllegalArgumentException("reward model has " + KEY_FORMAT_VERSION + " = " + format
-                    + ", this code reads format " + FORMAT_VERSION);
-        }
-        String version = required(properties, KEY_REWARD_VERSION);
-        long rewardVersion;
-        try {
-            rewardVersion = Long.parseLong(version);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(KEY_REWARD_VERSION + " must be an integer, got \"" + version + "\"", e);
-        }
-        return Optional.of(new OnnxRewardMetadata(
-                required(properties, KEY_ENV_ID),
-                space(properties, KEY_OBSERVATION_SPACE),
-                space(properties, KEY_ACTION_SPACE),
-                required(properties, KEY_ALGORITHM),
-                rewardVersion,
-                transform(required(properties, KEY_REWARD_TRANSFORM))));
+        properties.requireFormat(FORMAT_VERSION);
+        long rewardVersion = properties.requiredLong(KEY_REWARD_VERSION);
+        ModelSpaces spaces = properties.spaces();
+        return new OnnxRewardMetadata(spaces.envId(), spaces.observationSpace(), spaces.actionSpace(),
+                properties.required(KEY_ALGORITHM), rewardVersion, transform(properties.required(KEY_REWARD_TRANSFORM)));
+    }
+
+    /** The env id and spaces. */
+    ModelSpaces spaces() {
+        return new ModelSpaces(envId, observationSpace, actionSpace);
     }
 
     private static RewardSnapshot.Transform transform(String value) {
@@ -108,22 +93,5 @@ public record OnnxRewardMetadata(String envId, Space observationSpace, Space act
         }
         throw new IllegalArgumentException(KEY_REWARD_TRANSFORM + " must be \"identity\" or \"softplus\", got \"" + value
                 + "\"");
-    }
-
-    private static Space space(Map<String, String> properties, String key) {
-        try {
-            return SpaceJson.fromJson(required(properties, key));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String required(Map<String, String> properties, String key) {
-        String value = properties.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("reward model metadata has " + KEY_PREFIX + "* keys but lacks " + key
-                    + " (has " + properties.keySet() + ")");
-        }
-        return value;
     }
 }
