@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,8 +34,8 @@ final class BenchExpertsCommand implements Callable<Integer> {
     @Option(names = "--env", description = "only these env ids (repeatable); default: all registered")
     List<String> envIds;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    SeedOption seedOption = new SeedOption();
 
     @Option(names = "--runs", defaultValue = "results/experts", description = "run directories (default: ${DEFAULT-VALUE})")
     Path runs;
@@ -52,7 +53,7 @@ final class BenchExpertsCommand implements Callable<Integer> {
         Files.createDirectories(out.toAbsolutePath().getParent());
         List<String> lines = new ArrayList<>();
         for (String id : ids) {
-            ObjectNode summary = TrainingRuns.ppo(id, runs.resolve(id), seed, null, quiet, "ppo", java.util.Map.of());
+            ObjectNode summary = TrainingRuns.ppo(id, runs.resolve(id), seedOption.seed, null, quiet, "ppo", java.util.Map.of());
             Double goal = GOALS.get(id);
             summary.put("goal", goal);
             summary.put("met", goal != null && summary.get("mean_return").asDouble() >= goal);

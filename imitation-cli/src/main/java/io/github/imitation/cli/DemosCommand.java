@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imitation demos}: records demonstrations of an ONNX policy as JSON Lines. */
@@ -23,8 +24,8 @@ final class DemosCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, description = "ONNX policy file")
     Path policy;
 
-    @Option(names = "--env", required = true, description = "environment id")
-    String env;
+    @Mixin
+    EnvOption envOption = new EnvOption();
 
     @Option(names = "--episodes", required = true, description = "number of episodes")
     int episodes;
@@ -32,23 +33,19 @@ final class DemosCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output file (.jsonl)")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    SeedOption seedOption = new SeedOption();
 
     @Option(names = "--sample", description = "sample actions from the policy instead of acting greedily")
     boolean sample;
 
     @Override
     public Integer call() throws Exception {
-        if (episodes <= 0) {
-            throw new IllegalArgumentException("--episodes must be positive, got " + episodes);
-        }
-        if (seed < 0) {
-            throw new IllegalArgumentException("--seed must be non-negative, got " + seed);
-        }
-        if (!Files.isRegularFile(policy)) {
-            throw new IllegalArgumentException("no such policy file: " + policy);
-        }
+        String env = envOption.env;
+        long seed = seedOption.seed;
+        CliChecks.positiveEpisodes(episodes);
+        CliChecks.nonNegativeSeed(seed);
+        CliChecks.existingFile(policy, "policy");
         List<Trajectory> trajectories;
         try (OnnxPolicy onnx = OnnxPolicy.forEnv(policy, env, OnnxPolicy.Options.defaults().withSeed(seed))) {
             VectorEnv envs = VectorEnv.make(env, Math.min(episodes, MAX_PARALLEL_ENVS));

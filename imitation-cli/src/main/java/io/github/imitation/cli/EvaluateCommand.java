@@ -5,10 +5,10 @@ import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.eval.Evaluation;
 import io.github.imitation.eval.EvaluationResult;
 import io.github.imitation.onnx.OnnxPolicy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imitation evaluate}: mean ± std return of an ONNX policy over N episodes. */
@@ -20,8 +20,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, description = "ONNX policy file (docs/onnx-policy.md)")
     Path policy;
 
-    @Option(names = "--env", required = true, description = "environment id")
-    String env;
+    @Mixin
+    EnvOption envOption = new EnvOption();
 
     @Option(names = "--episodes", defaultValue = "50", description = "episodes (default: ${DEFAULT-VALUE})")
     int episodes;
@@ -34,16 +34,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (episodes <= 0) {
-            throw new IllegalArgumentException("--episodes must be positive, got " + episodes);
-        }
-        if (seed < 0) {
-            throw new IllegalArgumentException("--seed must be non-negative, got " + seed);
-        }
+        String env = envOption.env;
+        CliChecks.positiveEpisodes(episodes);
+        CliChecks.nonNegativeSeed(seed);
         EnvRegistry.spec(env);
-        if (!Files.isRegularFile(policy)) {
-            throw new IllegalArgumentException("no such policy file: " + policy);
-        }
+        CliChecks.existingFile(policy, "policy");
         EvaluationResult result;
         try (OnnxPolicy onnx = OnnxPolicy.forEnv(policy, env, OnnxPolicy.Options.defaults().withSeed(seed))) {
             result = Evaluation.evaluate(onnx, env, episodes, seed, !sample);

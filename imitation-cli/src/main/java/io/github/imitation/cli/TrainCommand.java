@@ -6,13 +6,12 @@ import io.github.imitation.data.DemonstrationsJsonl;
 import io.github.imitation.data.NpzDemonstrations;
 import io.github.imitation.data.ObservationActionPairs;
 import io.github.imitation.data.Trajectory;
-import java.nio.file.Files;
-import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imitation train}: trains a policy with one algorithm. */
@@ -26,8 +25,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", required = true, description = "algorithm: ${COMPLETION-CANDIDATES}")
     Algorithm algo;
 
-    @Option(names = "--env", required = true, description = "environment id")
-    String env;
+    @Mixin
+    EnvOption envOption = new EnvOption();
 
     @Option(names = "--demos", description = "expert demonstrations (.jsonl, or .npz in HumanCompatibleAI/imitation's format)")
     Path demos;
@@ -45,24 +44,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-env-steps", description = "env-step budget (PPO; default: the env's tuned budget)")
     Long maxEnvSteps;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    SeedOption seedOption = new SeedOption();
 
-    @Option(names = "--out", required = true, description = "output directory")
-    Path out;
-
-    @Option(names = "--quiet", description = "no progress on stderr")
-    boolean quiet;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "override a hyperparameter of the algorithm's config (repeatable), e.g. --set learningRate=3e-4; see docs/algorithms.md")
-    java.util.List<String> overrides = new java.util.ArrayList<>();
+    @Mixin
+    RunOutputOptions run = new RunOutputOptions();
 
     @Override
     public Integer call() throws Exception {
-        if (maxEnvSteps != null && maxEnvSteps <= 0) {
-            throw new IllegalArgumentException("--max-env-steps must be positive, got " + maxEnvSteps);
-        }
+        CliChecks.positiveMaxEnvSteps(maxEnvSteps);
         if (subsample < 1) {
             throw new IllegalArgumentException("--subsample must be at least 1, got " + subsample);
         }
@@ -72,10 +62,14 @@ final class TrainCommand implements Callable<Integer> {
         if (expert != null && algo != Algorithm.dagger) {
             throw new IllegalArgumentException("--expert is for --algo dagger");
         }
-        var settings = ConfigOverrides.parse(overrides);
+        String env = envOption.env;
+        long seed = seedOption.seed;
+        Path out = run.out;
+        boolean quiet = run.quiet;
+        var settings = run.settings();
         var summary = switch (algo) {
             case ppo -> reward == null ? TrainingRuns.ppo(env, out, seed, maxEnvSteps, quiet, "ppo", settings)
-                    : TrainingRuns.ppoOnLearnedReward(env, out, seed, maxEnvSteps, existing(reward, "reward"), quiet, settings);
+                    : TrainingRuns.ppoOnLearnedReward(env, out, seed, maxEnvSteps, CliChecks.existingFile(reward, "reward"), quiet, settings);
             case bc -> {
                 List<Trajectory> trajectories = requireDemonstrations();
                 ObservationActionPairs pairs = subsample == 1 ? DemonstrationPairs.all(trajectories)
@@ -88,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (expert == null) {
                     throw new IllegalArgumentException("--algo dagger needs --expert FILE.onnx");
                 }
-                yield TrainingRuns.dagger(env, out, seed, requireDemonstrations(), existing(expert, "expert"), quiet, settings);
+                yield TrainingRuns.dagger(env, out, seed, requireDemonstrations(), CliChecks.existingFile(expert, "expert"), quiet, settings);
             }
         };
         System.out.println(Json.mapper().writeValueAsString(summary));
@@ -99,21 +93,12 @@ final class TrainCommand implements Callable<Integer> {
         if (demos == null) {
             throw new IllegalArgumentException("--algo " + algo + " needs --demos FILE");
         }
-        return readDemonstrations(demos, env);
-    }
-
-    private static Path existing(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no such " + what + " file: " + file);
-        }
-        return file;
+        return readDemonstrations(demos, envOption.env);
     }
 
     /** Reads and validates a demonstrations file for {@code env}; any problem is an IllegalArgumentException. */
     static List<Trajectory> readDemonstrations(Path file, String env) throws java.io.IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no such demonstrations file: " + file);
-        }
+        CliChecks.existingFile(file, "demonstrations");
         DemonstrationValidator validator = DemonstrationValidator.forEnv(env);
         List<Trajectory> trajectories = file.getFileName().toString().endsWith(".npz")
                 ? NpzDemonstrations.read(file, env, validator).trajectories()
