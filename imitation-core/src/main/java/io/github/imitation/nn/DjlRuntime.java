@@ -15,8 +15,23 @@ public final class DjlRuntime {
     private DjlRuntime() {
     }
 
+    /**
+     * What makes runs reproducible across processes: PyTorch's CPU kernels come from Intel MKL, whose
+     * results depend on memory alignment unless conditional numerical reproducibility is on. MKL reads it
+     * from the environment at start-up, so it has to be set before the JVM starts ({@code ./imitation},
+     * the tests and the service images set it).
+     */
+    public static final String MKL_REPRODUCIBILITY = "MKL_CBWR";
+
+    private static final System.Logger LOG = System.getLogger(DjlRuntime.class.getName());
+
     /** The configured PyTorch engine. */
     public static Engine engine() {
+        if (System.getenv(MKL_REPRODUCIBILITY) == null && System.getProperty("imitation.mkl-warning") == null) {
+            System.setProperty("imitation.mkl-warning", "shown");
+            LOG.log(System.Logger.Level.WARNING, MKL_REPRODUCIBILITY + " is not set: a seed reproduces a run only within "
+                    + "this process; set " + MKL_REPRODUCIBILITY + "=AUTO,STRICT for identical numbers across runs");
+        }
         setDefault("ai.djl.offline", "true");
         setDefault("OPT_OUT_TRACKING", "true"); // DJL reads it as an env var or a system property
         setDefault("ai.djl.pytorch.num_threads", "1");
