@@ -13,7 +13,6 @@ import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.PolicySnapshot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

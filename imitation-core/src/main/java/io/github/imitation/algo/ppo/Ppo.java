@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
-import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
