@@ -65,6 +65,8 @@ final class TrainingRuns {
         BcConfig config = ConfigOverrides.apply(BcConfig.defaults(), overrides);
         Progress progress = new Progress(System.err, quiet, "bc " + envId, config.maxEpochs());
         try (RunDirectory run = new RunDirectory(out, envId, "bc", seed, Json.mapper())) {
+            run.curveShowsLoss(pairs.actions() instanceof io.github.imitation.data.DiscreteActions
+                    ? "validation loss (negative log-likelihood)" : "validation loss");
             PolicySnapshot snapshot = BehaviorCloning.train(envId, pairs, config, seed, epoch -> {
                 ObjectNode line = run.metrics().newLine();
                 line.put("epoch", epoch.epoch());
@@ -74,10 +76,10 @@ final class TrainingRuns {
                 line.put("validation_accuracy", finiteOrNull(epoch.validationAccuracy()));
                 line.put("best", epoch.best());
                 run.metrics().write(line);
-                run.curvePoint(epoch.epoch(), -epoch.validationLoss());
+                run.curvePoint(epoch.epoch(), epoch.validationLoss());
                 progress.update(epoch.epoch(), String.format("validation loss %.4f", epoch.validationLoss()));
             });
-            ObjectNode summary = run.finish(snapshot, 0, progress.elapsedSeconds(), "-validation loss", "epoch");
+            ObjectNode summary = run.finish(snapshot, 0, progress.elapsedSeconds(), "validation loss", "epoch");
             progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
                     summary.get("std_return").asDouble(), out.toAbsolutePath()));
             return summary;

@@ -34,6 +34,7 @@ public final class RunDirectory implements AutoCloseable {
     private final MetricsLog metrics;
     private final List<Double> curveSteps = new ArrayList<>();
     private final List<Double> curveReturns = new ArrayList<>();
+    private String curveLossLabel;
 
     public RunDirectory(Path dir, String envId, String algorithm, long seed, ObjectMapper mapper) throws IOException {
         EnvRegistry.spec(envId);
@@ -54,7 +55,15 @@ public final class RunDirectory implements AutoCloseable {
         return metrics;
     }
 
-    /** Adds a point (x = env steps or epoch, y = return) to the learning curve. */
+    /**
+     * Makes the learning curve show a training loss instead of returns (behavior cloning): it is drawn on
+     * its own axis, without the return threshold and the final evaluation point.
+     */
+    public void curveShowsLoss(String yLabel) {
+        curveLossLabel = yLabel;
+    }
+
+    /** Adds a point (x = env steps or epoch, y = return, or the loss after {@link #curveShowsLoss}). */
     public void curvePoint(double x, double y) {
         curveSteps.add(x);
         curveReturns.add(y);
@@ -78,13 +87,20 @@ public final class RunDirectory implements AutoCloseable {
             evaluation = Evaluation.evaluate(policy, envId, EVAL_EPISODES, EVAL_SEED_OFFSET + seed, true);
         }
         double reference = EnvRegistry.spec(envId).rewardThreshold();
-        LearningCurvePlot.write(dir.resolve("learning-curve.png"), algorithm.toUpperCase() + " on " + envId, xLabel,
-                "episode return",
-                List.of(new LearningCurvePlot.Series(curveLabel, curveSteps, curveReturns, false),
-                        new LearningCurvePlot.Series("final evaluation (" + EVAL_EPISODES + " episodes)",
-                                List.of(curveSteps.isEmpty() ? 0.0 : curveSteps.get(curveSteps.size() - 1)),
-                                List.of(evaluation.meanReturn()), true)),
-                Double.isNaN(reference) ? null : reference, "reward threshold");
+        String title = algorithm.toUpperCase() + " on " + envId;
+        if (curveLossLabel != null) {
+            LearningCurvePlot.write(dir.resolve("learning-curve.png"), title + String.format(
+                    " (final policy: %.1f ± %.1f over %d episodes)", evaluation.meanReturn(), evaluation.stdReturn(),
+                    evaluation.episodes()), xLabel, curveLossLabel,
+                    List.of(new LearningCurvePlot.Series(curveLabel, curveSteps, curveReturns, false)), null, null);
+        } else {
+            LearningCurvePlot.write(dir.resolve("learning-curve.png"), title, xLabel, "episode return",
+                    List.of(new LearningCurvePlot.Series(curveLabel, curveSteps, curveReturns, false),
+                            new LearningCurvePlot.Series("final evaluation (" + EVAL_EPISODES + " episodes)",
+                                    List.of(curveSteps.isEmpty() ? 0.0 : curveSteps.get(curveSteps.size() - 1)),
+                                    List.of(evaluation.meanReturn()), true)),
+                    Double.isNaN(reference) ? null : reference, "reward threshold");
+        }
         ObjectNode summary = mapper.createObjectNode();
         summary.put("env", envId);
         summary.put("algo", algorithm);
