@@ -18,7 +18,14 @@ public final class AdversarialDefaults {
             default -> 1_000_000;
         };
         ppo = ppo.withTotalTimesteps(budget);
-        return new AdversarialConfig(kind, ppo, new int[] {64, 64}, Activation.TANH, 3e-4, 4, 200, 256,
+        // Acrobot and MountainCar experts terminate after ~80-100 steps, so a few trajectories subsampled as in
+        // the GAIL paper leave the discriminator a few dozen expert pairs: one step per rollout keeps it
+        // from memorizing them (4 steps: MountainCar −131.7 with 1 trajectory, 1 step: −99.5).
+        int discriminatorSteps = switch (envId) {
+            case "Acrobot-v1", "MountainCar-v0" -> 1;
+            default -> 4;
+        };
+        return new AdversarialConfig(kind, ppo, new int[] {64, 64}, Activation.TANH, 3e-4, discriminatorSteps, 200, 256,
                 AdversarialConfig.RewardForm.SOFTPLUS, 0.1, 0.0, true);
     }
 }
