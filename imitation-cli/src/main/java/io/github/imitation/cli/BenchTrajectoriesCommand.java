@@ -98,6 +98,9 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
     @Option(names = "--seeds", description = "seeds per cell (default: 5 for bc, 1 for gail)")
     int seeds;
 
+    @Option(names = "--first-seed", defaultValue = "0", description = "first seed (default: ${DEFAULT-VALUE}); seeds are first..first+seeds-1")
+    int firstSeed;
+
     @Option(names = "--trajectories", split = ",", description = "trajectory counts (default: 1,4,7,10)")
     List<Integer> trajectoryCounts;
 
@@ -121,8 +124,11 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
         for (String id : ids) {
             EnvRegistry.spec(id);
             Path expertPolicy = expertPolicy(id);
-            int maxTrajectories = trajectoryCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            for (int seed = 0; seed < seeds; seed++) {
+            // Always record at least the paper's 10 trajectories, so a cell's demonstrations (and result) do not
+            // depend on which other cells were asked for.
+            int maxTrajectories = Math.max(PublishedResults.TRAJECTORIES.get(PublishedResults.TRAJECTORIES.size() - 1),
+                    trajectoryCounts.stream().mapToInt(Integer::intValue).max().orElseThrow());
+            for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 // Each seed gets its own demonstrations (sampled expert episodes) and its own BC run.
                 List<Trajectory> demos;
                 try (OnnxPolicy expert = OnnxPolicy.forEnv(expertPolicy, id, OnnxPolicy.Options.defaults().withSeed(seed))) {
