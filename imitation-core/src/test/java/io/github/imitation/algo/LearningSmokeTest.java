@@ -11,9 +11,7 @@ import io.github.imitation.algo.ppo.PpoDefaults;
 import io.github.imitation.data.DemonstrationCollector;
 import io.github.imitation.data.DemonstrationPairs;
 import io.github.imitation.data.Trajectory;
-import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
-import io.github.imitation.env.Space;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.eval.Evaluation;
 import io.github.imitation.eval.EvaluationResult;
@@ -21,7 +19,7 @@ import io.github.imitation.nn.DenseLayer;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.onnx.OnnxPolicyExporter;
-import io.github.imitation.policy.Policy;
+import io.github.imitation.testing.Controllers;
 import io.github.imitation.policy.RandomPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,36 +31,6 @@ import org.junit.jupiter.api.Test;
 class LearningSmokeTest {
 
     private static final String CARTPOLE = "CartPole-v1";
-
-    /** A hand-written CartPole controller (push toward where the pole is falling): a cheap demonstrator. */
-    static final class PoleController implements Policy {
-        private final Space obs = EnvRegistry.make(CARTPOLE).observationSpace();
-        private final Space act = new Discrete(2);
-
-        @Override
-        public Space observationSpace() {
-            return obs;
-        }
-
-        @Override
-        public Space actionSpace() {
-            return act;
-        }
-
-        @Override
-        public void actDiscrete(float[] observations, int batch, boolean deterministic, int[] actions) {
-            for (int i = 0; i < batch; i++) {
-                float theta = observations[i * 4 + 2];
-                float thetaDot = observations[i * 4 + 3];
-                actions[i] = theta + 0.5f * thetaDot > 0 ? 1 : 0;
-            }
-        }
-
-        @Override
-        public void actContinuous(float[] observations, int batch, boolean deterministic, float[] actions) {
-            throw new UnsupportedOperationException("CartPole is Discrete");
-        }
-    }
 
     private static double randomReturn() {
         var env = EnvRegistry.make(CARTPOLE);
@@ -78,7 +46,7 @@ class LearningSmokeTest {
 
     @Test
     void behaviorCloningOfAControllerBeatsRandom() {
-        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 4), new PoleController(), 4, 7, true);
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 4), new Controllers.CartPole(CARTPOLE), 4, 7, true);
         assertTrue(demos.stream().mapToDouble(Trajectory::returnSum).average().orElseThrow() > 300,
                 "the controller is a competent demonstrator");
         BcConfig config = BcConfig.defaults();

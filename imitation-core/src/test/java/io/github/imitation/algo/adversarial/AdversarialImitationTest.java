@@ -14,7 +14,7 @@ import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.onnx.OnnxPolicyExporter;
 import io.github.imitation.onnx.OnnxReward;
 import io.github.imitation.onnx.OnnxRewardExporter;
-import io.github.imitation.policy.Policy;
+import io.github.imitation.testing.Controllers;
 import io.github.imitation.policy.RandomPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,33 +26,8 @@ class AdversarialImitationTest {
 
     private static final String CARTPOLE = "CartPole-v1";
 
-    /** Push toward where the pole is falling: a competent CartPole demonstrator. */
-    static final class PoleController implements Policy {
-        @Override
-        public io.github.imitation.env.Space observationSpace() {
-            return EnvRegistry.make(CARTPOLE).observationSpace();
-        }
-
-        @Override
-        public io.github.imitation.env.Space actionSpace() {
-            return EnvRegistry.make(CARTPOLE).actionSpace();
-        }
-
-        @Override
-        public void actDiscrete(float[] observations, int batch, boolean deterministic, int[] actions) {
-            for (int i = 0; i < batch; i++) {
-                actions[i] = observations[i * 4 + 2] + 0.5f * observations[i * 4 + 3] > 0 ? 1 : 0;
-            }
-        }
-
-        @Override
-        public void actContinuous(float[] observations, int batch, boolean deterministic, float[] actions) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private static List<Trajectory> demonstrations(int episodes) {
-        return DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, episodes), new PoleController(), episodes, 3, true);
+        return DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, episodes), new Controllers.CartPole(CARTPOLE), episodes, 3, true);
     }
 
     private static AdversarialConfig config(AdversarialConfig.Kind kind, long steps) {

@@ -1,5 +1,7 @@
 package io.github.imitation.algo.dagger;
 
+import io.github.imitation.testing.Controllers;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,29 +1,29 @@
-package io.github.imitation.algo.dagger;
+package io.github.imitation.testing;
 
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.policy.Policy;
 
-/** Hand-written experts for the DAgger tests: cheap, deterministic and good enough to imitate. */
-final class Controllers {
+/** Hand-written experts for tests: cheap, deterministic and good enough to imitate. */
+public final class Controllers {
 
     private Controllers() {
     }
 
     /** CartPole: push toward where the pole is falling ({@code θ + 0.5 θ̇ > 0 → right}); balances for 500 steps. */
-    static final class CartPole implements Policy {
+    public static final class CartPole implements Policy {
 
         private final Space observationSpace;
         private final Space actionSpace;
 
-        CartPole(String envId) {
+        public CartPole(String envId) {
             var env = EnvRegistry.make(envId);
             observationSpace = env.observationSpace();
             actionSpace = env.actionSpace();
         }
 
         /** The controller's action for one observation. */
-        static int action(float[] observations, int row) {
+        public static int action(float[] observations, int row) {
             float theta = observations[row * 4 + 2];
             float thetaDot = observations[row * 4 + 3];
             return theta + 0.5f * thetaDot > 0 ? 1 : 0;
@@ -57,18 +57,18 @@ final class Controllers {
      * deliberately returns torques outside the Box's ±2 (breaking the Policy contract's clipping) so that
      * the tests see DAgger clip the labels itself.
      */
-    static final class Pendulum implements Policy {
+    public static final class Pendulum implements Policy {
 
         private final Space observationSpace;
         private final Space actionSpace;
 
-        Pendulum() {
+        public Pendulum() {
             var env = EnvRegistry.make("Pendulum-v1");
             observationSpace = env.observationSpace();
             actionSpace = env.actionSpace();
         }
 
-        static float rawTorque(float[] observations, int row) {
+        public static float rawTorque(float[] observations, int row) {
             return -(10f * observations[row * 3 + 1] + 2f * observations[row * 3 + 2]);
         }
 
