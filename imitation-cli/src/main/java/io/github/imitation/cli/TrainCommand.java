@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "bc, gail, airl: keep every k-th (obs, action) pair from a random offset, as the GAIL paper (default: ${DEFAULT-VALUE})")
     int subsample;
 
-    @Option(names = "--max-env-steps", description = "env-step budget (PPO; default: the env's tuned budget)")
+    @Option(names = "--max-env-steps", description = "env-step budget (ppo, gail, airl: default the env's tuned budget; dagger: shared by its rollout iterations)")
     Long maxEnvSteps;
 
     @Mixin
@@ -82,7 +82,8 @@ final class TrainCommand implements Callable<Integer> {
                 if (expert == null) {
                     throw new IllegalArgumentException("--algo dagger needs --expert FILE.onnx");
                 }
-                yield TrainingRuns.dagger(env, out, seed, requireDemonstrations(), CliChecks.existingFile(expert, "expert"), quiet, settings);
+                yield TrainingRuns.dagger(env, out, seed, requireDemonstrations(), CliChecks.existingFile(expert, "expert"),
+                        maxEnvSteps, quiet, settings);
             }
         };
         System.out.println(Json.mapper().writeValueAsString(summary));

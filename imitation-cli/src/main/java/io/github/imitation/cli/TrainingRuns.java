@@ -155,8 +155,13 @@ final class TrainingRuns {
 
     /** DAgger: one metrics line per iteration; the last iteration's learner is the result. */
     static ObjectNode dagger(String envId, Path out, long seed, List<Trajectory> demonstrations, Path expertModel,
-            boolean quiet, Map<String, String> overrides) throws IOException {
+            Long maxEnvSteps, boolean quiet, Map<String, String> overrides) throws IOException {
         DaggerConfig config = ConfigOverrides.apply(DaggerConfig.defaults(), overrides);
+        if (maxEnvSteps != null) {
+            // The budget is shared by the iterations that roll out (iteration 0 trains on the demonstrations).
+            int rollingIterations = Math.max(1, config.iterations() - 1);
+            config = config.withStepsPerIteration((int) Math.max(1, Math.min(Integer.MAX_VALUE, maxEnvSteps / rollingIterations)));
+        }
         Progress progress = new Progress(System.err, quiet, "dagger " + envId, config.iterations());
         try (OnnxPolicy expert = OnnxPolicy.forEnv(expertModel, envId, OnnxPolicy.Options.defaults().withSeed(seed));
                 RunDirectory run = new RunDirectory(out, envId, "dagger", seed, Json.mapper())) {
