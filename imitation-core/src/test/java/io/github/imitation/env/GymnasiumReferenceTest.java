@@ -162,7 +162,7 @@ class GymnasiumReferenceTest {
 
     private static void assertBits(double[] expected, double[] actual, Episode episode, String what) {
         for (int i = 0; i < expected.length; i++) {
-            // Gymnasium's MountainCar stores the int 0 after a wall hit; treat int 0 and 0.0 alike.
+            // Gymnasium's MountainCar stores the int 0 after a wall hit: JSON's 0 parses to +0.0, as ours is.
             if (Double.doubleToRawLongBits(expected[i]) != Double.doubleToRawLongBits(actual[i])) {
                 fail(episode.name() + " " + what + "[" + i + "]: expected " + Arrays.toString(expected) + " got "
                         + Arrays.toString(actual));

@@ -62,6 +62,7 @@ public final class AdversarialImitation implements AutoCloseable {
     private final Engine engine;
     private final NDManager manager;
     private final SplittableRandom random;
+    private final Space observationSpace;
     private final Space actionSpace;
     private final int observationSize;
     private final int actionEncodingSize;
@@ -105,6 +106,7 @@ public final class AdversarialImitation implements AutoCloseable {
         this.envId = envId;
         this.config = config;
         this.random = new SplittableRandom(seed);
+        this.observationSpace = env.observationSpace();
         this.actionSpace = env.actionSpace();
         this.observationSize = env.observationSize();
         this.actionEncodingSize = RewardSnapshot.encodedActionSize(actionSpace);
@@ -381,15 +383,15 @@ public final class AdversarialImitation implements AutoCloseable {
     }
 
     private double discriminatorStep(Samples policy) {
+        if (policy.count() == 0) {
+            return Double.NaN;
+        }
         int half = config.batchSize() / 2;
         int[] expertIndex = new int[half];
         int[] policyIndex = new int[half];
         for (int i = 0; i < half; i++) {
             expertIndex[i] = random.nextInt(expert.count());
-            policyIndex[i] = random.nextInt(Math.max(1, policy.count()));
-        }
-        if (policy.count() == 0) {
-            return Double.NaN;
+            policyIndex[i] = random.nextInt(policy.count());
         }
         float smoothing = (float) config.labelSmoothing();
         try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
@@ -443,8 +445,7 @@ public final class AdversarialImitation implements AutoCloseable {
         }
         RewardSnapshot.Transform transform = gail && config.rewardForm() == AdversarialConfig.RewardForm.SOFTPLUS
                 ? RewardSnapshot.Transform.SOFTPLUS : RewardSnapshot.Transform.IDENTITY;
-        var env = EnvRegistry.spec(envId).makeUnwrapped();
-        return new RewardSnapshot(envId, env.observationSpace(), actionSpace, normalizer,
+        return new RewardSnapshot(envId, observationSpace, actionSpace, normalizer,
                 new Mlp(layers, network.hiddenActivation()), transform, config.kind().name().toLowerCase(), 0);
     }
 

@@ -67,12 +67,8 @@ public final class BehaviorCloning {
         stats.update(pairs.observations(), pairs.count());
         final float clip = 10f;
         ObservationNormalizer normalizer = stats.freeze(clip);
-        float[] normalized = new float[pairs.count() * obsSize];
-        for (int i = 0; i < pairs.count(); i++) {
-            float[] row = new float[obsSize];
-            System.arraycopy(pairs.observations(), i * obsSize, row, 0, obsSize);
-            System.arraycopy(normalizer.apply(row), 0, normalized, i * obsSize, obsSize);
-        }
+        float[] normalized = pairs.observations().clone();
+        stats.normalize(normalized, pairs.count(), clip);
 
         int[] order = permutation(pairs.count(), random);
         int validation = pairs.count() >= 2 ? Math.max(1, (int) Math.round(pairs.count() * config.validationFraction())) : 0;

@@ -196,7 +196,6 @@ public final class Ppo implements AutoCloseable {
             rollout.valid[k] = valid;
             rollout.terminated[k] = terminated;
             rollout.truncated[k] = truncated;
-            rollout.envRewards[k] = rewards[i];
             if (!valid) {
                 rollout.rewards[k] = 0f;
                 continue;
@@ -255,7 +254,6 @@ public final class Ppo implements AutoCloseable {
         double approxKl = 0;
         double clipFraction = 0;
         int minibatches = 0;
-        epochs:
         for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
             shuffle(indices);
             policyLoss = valueLoss = entropy = approxKl = clipFraction = 0;
@@ -270,7 +268,7 @@ public final class Ppo implements AutoCloseable {
                 minibatches++;
             }
             if (config.targetKl() > 0 && approxKl / Math.max(1, minibatches) > config.targetKl()) {
-                break epochs;
+                break;
             }
         }
         updates++;

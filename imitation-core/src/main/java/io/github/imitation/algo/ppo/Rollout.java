@@ -25,8 +25,6 @@ public final class Rollout {
     final float[] boxActions;
     final float[] logProbs;
     final float[] values;
-    /** Env rewards (raw). */
-    final double[] envRewards;
     /** Rewards the learner optimizes (env rewards, scaled or replaced by a learned reward). */
     final float[] rewards;
     final boolean[] terminated;
@@ -56,7 +54,6 @@ public final class Rollout {
         boxActions = discrete ? null : new float[n * actionSize];
         logProbs = new float[n];
         values = new float[n];
-        envRewards = new double[n];
         rewards = new float[n];
         terminated = new boolean[n];
         truncated = new boolean[n];
@@ -136,11 +133,6 @@ public final class Rollout {
     /** Sets the value terminated steps bootstrap from (reset to 0 at every collection). */
     public void setTerminalValue(double value) {
         terminalValue = value;
-    }
-
-    /** The env's reward at entry {@code k} (unscaled). */
-    public double envReward(int k) {
-        return envRewards[k];
     }
 
     /** The reward the learner optimizes at entry {@code k}. */
