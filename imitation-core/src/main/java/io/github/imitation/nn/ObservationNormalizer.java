@@ -46,10 +46,15 @@ public record ObservationNormalizer(float[] mean, float[] std, float clip) {
     /** Normalizes one observation in float32, in the same operation order as the ONNX graph. */
     public float[] apply(float[] observation) {
         float[] out = new float[mean.length];
-        for (int i = 0; i < out.length; i++) {
-            float z = (observation[i] - mean[i]) / std[i];
-            out[i] = Math.min(Math.max(z, -clip), clip);
-        }
+        applyInto(observation, 0, out, 0);
         return out;
+    }
+
+    /** Normalizes the observation at {@code source[offset...]} into {@code out[outOffset...]}. */
+    public void applyInto(float[] source, int offset, float[] out, int outOffset) {
+        for (int i = 0; i < mean.length; i++) {
+            float z = (source[offset + i] - mean[i]) / std[i];
+            out[outOffset + i] = Math.min(Math.max(z, -clip), clip);
+        }
     }
 }

@@ -41,6 +41,11 @@ public record PolicySnapshot(String envId, Space observationSpace, Space actionS
         }
     }
 
+    /** The same policy labelled with another version. */
+    public PolicySnapshot withVersion(long newVersion) {
+        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, network, head, algorithm, newVersion);
+    }
+
     /** Logits (Discrete) or mean (Box) for one observation, by the plain-Java reference forward pass. */
     public float[] forward(float[] observation) {
         return network.forward(normalizer.apply(observation));

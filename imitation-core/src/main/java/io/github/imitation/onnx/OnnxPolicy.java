@@ -275,6 +275,28 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
         return new GaussianOutputs(mean, logStd);
     }
 
+    /**
+     * log π(a|s) of {@code batch} (observation, action) pairs: Discrete actions as 0-based indices in
+     * {@code discreteActions}, or Box actions (unclipped, as sampled) row-major in {@code boxActions}.
+     */
+    public float[] logProbabilities(float[] observations, int batch, int[] discreteActions, float[] boxActions) {
+        float[] out = new float[batch];
+        if (actionSpace instanceof Discrete) {
+            float[] logits = logits(observations, batch);
+            for (int i = 0; i < batch; i++) {
+                out[i] = (float) ActionSampling.categoricalLogProb(logits, i * outputSize, outputSize, discreteActions[i]);
+            }
+        } else {
+            GaussianOutputs gaussian = gaussian(observations, batch);
+            float[] logStd = java.util.Arrays.copyOf(gaussian.logStd(), outputSize);
+            for (int i = 0; i < batch; i++) {
+                out[i] = (float) ActionSampling.gaussianLogProb(gaussian.mean(), i * outputSize, logStd, boxActions,
+                        i * outputSize);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void actDiscrete(float[] observations, int batch, boolean deterministic, int[] actions) {
         requireAction(Discrete.class, "actDiscrete");

@@ -74,6 +74,16 @@ public final class ActionSampling {
         return logProb;
     }
 
+    /** Log-density of the Box action at {@code action[actionOffset...]} under N(mean, exp(logStd)²) per dimension. */
+    public static double gaussianLogProb(float[] mean, int offset, float[] logStd, float[] action, int actionOffset) {
+        double logProb = 0;
+        for (int j = 0; j < logStd.length; j++) {
+            double z = (action[actionOffset + j] - mean[offset + j]) / Math.exp(logStd[j]);
+            logProb += -0.5 * z * z - logStd[j] - 0.5 * LOG_2PI;
+        }
+        return logProb;
+    }
+
     /** Clips {@code values[offset, offset + low.length)} to {@code [low, high]} into {@code out}. */
     public static void clip(float[] values, int offset, float[] low, float[] high, float[] out, int outOffset) {
         for (int j = 0; j < low.length; j++) {

@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
+import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.Space;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
@@ -15,8 +18,11 @@ import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
 import io.github.imitation.nn.StochasticPolicyNetwork;
 import io.github.imitation.nn.ValueNetwork;
+import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.policy.ActionSampling;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -54,6 +60,8 @@ public final class Ppo implements AutoCloseable {
     private final RunningMeanStd observationStats;
     private final RunningMeanStd returnStats;
     private final double[] discountedReturns;
+    /** Learner mode: discounted returns per rollout worker's env, for reward scaling. */
+    private final Map<String, double[]> workerReturns = new HashMap<>();
     private final SplittableRandom random;
     private final Rollout rollout;
     private final boolean discrete;
@@ -73,16 +81,31 @@ public final class Ppo implements AutoCloseable {
     private final long startNanos = System.nanoTime();
 
     public Ppo(String envId, PpoConfig config, long seed) {
+        this(envId, config, seed, true);
+    }
+
+    /**
+     * A learner without envs of its own: it {@link #updateOn updates on batches} that rollout workers
+     * collected elsewhere (the distributed pipeline's policy-service). Same networks, same seed use.
+     */
+    public static Ppo learner(String envId, PpoConfig config, long seed) {
+        return new Ppo(envId, config, seed, false);
+    }
+
+    private Ppo(String envId, PpoConfig config, long seed, boolean ownEnvs) {
         this.envId = envId;
         this.config = config;
         this.engine = DjlRuntime.engine();
         this.manager = engine.newBaseManager();
         this.random = new SplittableRandom(seed);
-        this.envs = VectorEnv.make(envId, config.numEnvs());
-        this.discrete = envs.singleActionSpace() instanceof Discrete;
-        this.observationSize = envs.observationSize();
-        this.actionSize = envs.singleActionSpace().flatSize();
-        this.policy = new StochasticPolicyNetwork(manager, envs.singleObservationSpace(), envs.singleActionSpace(),
+        this.envs = ownEnvs ? VectorEnv.make(envId, config.numEnvs()) : null;
+        Env probe = EnvRegistry.spec(envId).makeUnwrapped();
+        Space observationSpace = probe.observationSpace();
+        Space actionSpace = probe.actionSpace();
+        this.discrete = actionSpace instanceof Discrete;
+        this.observationSize = observationSpace.flatSize();
+        this.actionSize = actionSpace.flatSize();
+        this.policy = new StochasticPolicyNetwork(manager, observationSpace, actionSpace,
                 config.hiddenSizes(), config.activation(), config.initialLogStd(), random.split());
         this.valueNetwork = new ValueNetwork(manager, observationSize, config.hiddenSizes(), config.activation(),
                 random.split());
@@ -93,7 +116,7 @@ public final class Ppo implements AutoCloseable {
         this.returnStats = new RunningMeanStd(1);
         this.discountedReturns = new double[config.numEnvs()];
         this.rollout = new Rollout(config.numSteps(), config.numEnvs(), observationSize, actionSize, discrete);
-        if (envs.singleActionSpace() instanceof Box box) {
+        if (actionSpace instanceof Box box) {
             actionLow = box.low();
             actionHigh = box.high();
         } else {
@@ -104,9 +127,11 @@ public final class Ppo implements AutoCloseable {
         this.stepDiscreteActions = new int[config.numEnvs()];
         this.stepBoxActions = new float[config.numEnvs() * actionSize];
         this.episodeReturns = new double[config.numEnvs()];
-        envs.reset(random.nextLong() >>> 1);
-        if (config.normalizeObservations()) {
-            observationStats.update(envs.observations(), config.numEnvs());
+        if (envs != null) {
+            envs.reset(random.nextLong() >>> 1);
+            if (config.normalizeObservations()) {
+                observationStats.update(envs.observations(), config.numEnvs());
+            }
         }
     }
 
@@ -139,6 +164,9 @@ public final class Ppo implements AutoCloseable {
 
     /** Runs the current policy for {@code numSteps} steps in every env. */
     public Rollout collect() {
+        if (envs == null) {
+            throw new IllegalStateException(envId + ": a learner has no envs; it updates on batches collected elsewhere");
+        }
         rollout.terminalValue = 0;
         int n = config.numEnvs();
         float[] params = new float[n * policy.outputSize()];
@@ -204,24 +232,32 @@ public final class Ppo implements AutoCloseable {
             episodeReturns[i] += rewards[i];
             rollout.rewards[k] = (float) scaleReward(i, rewards[i]);
             if (terminated || truncated) {
-                finishedReturns.add(episodeReturns[i]);
-                if (finishedReturns.size() > RECENT_EPISODES) {
-                    finishedReturns.remove(0);
-                }
-                episodes++;
+                rememberReturn(episodeReturns[i]);
                 episodeReturns[i] = 0;
                 discountedReturns[i] = 0;
             }
         }
     }
 
-    /** SB3-style reward scaling: divide by the running std of the discounted return, then clip. */
+    private void rememberReturn(double episodeReturn) {
+        finishedReturns.add(episodeReturn);
+        if (finishedReturns.size() > RECENT_EPISODES) {
+            finishedReturns.remove(0);
+        }
+        episodes++;
+    }
+
     private double scaleReward(int env, double reward) {
+        return scaleReward(discountedReturns, env, reward);
+    }
+
+    /** SB3-style reward scaling: divide by the running std of the discounted return, then clip. */
+    private double scaleReward(double[] discounted, int env, double reward) {
         if (!config.normalizeRewards()) {
             return reward;
         }
-        discountedReturns[env] = discountedReturns[env] * config.gamma() + reward;
-        returnStats.update(discountedReturns[env]);
+        discounted[env] = discounted[env] * config.gamma() + reward;
+        returnStats.update(discounted[env]);
         double scaled = reward / returnStats.std(0);
         return Math.max(-config.observationClip(), Math.min(config.observationClip(), scaled));
     }
@@ -240,6 +276,83 @@ public final class Ppo implements AutoCloseable {
             float[] values = valueNetwork.values(obs).toFloatArray();
             System.arraycopy(params, 0, paramsOut, 0, params.length);
             System.arraycopy(values, 0, valuesOut, 0, rows);
+        }
+    }
+
+    /**
+     * Learner mode: one PPO update on a batch a rollout worker collected with an earlier policy version.
+     * Observations are normalized as that version normalized them ({@code behaviourNormalizer}), so the
+     * importance ratio compares the same inputs; values come from the current value network. Rewards are
+     * the discriminator's when given (with the absorbing state's {@code terminalValue}), else the env's,
+     * scaled like {@link #collect()} does per worker env. The observation statistics then absorb the batch.
+     *
+     * @param rewards learned rewards per entry, or null to learn from the env rewards
+     */
+    public PpoUpdate updateOn(RolloutBatch batch, float[] rewards, double terminalValue,
+            ObservationNormalizer behaviourNormalizer) {
+        if (!batch.envId().equals(envId) || batch.observationSize() != observationSize || batch.discrete() != discrete) {
+            throw new IllegalArgumentException("batch " + batch.batchId() + " (" + batch.envId() + ") does not fit the "
+                    + envId + " learner");
+        }
+        Rollout data = Rollout.of(batch);
+        int rows = data.size();
+        float[] normalized = data.observations;
+        for (int k = 0; k < rows; k++) {
+            behaviourNormalizer.applyInto(data.rawObservations, k * observationSize, normalized, k * observationSize);
+        }
+        float[] lastNormalized = new float[batch.numEnvs() * observationSize];
+        for (int i = 0; i < batch.numEnvs(); i++) {
+            behaviourNormalizer.applyInto(data.lastRawObservations, i * observationSize, lastNormalized, i * observationSize);
+        }
+        values(normalized, rows, data.values);
+        values(lastNormalized, batch.numEnvs(), data.lastValues);
+        if (rewards != null) {
+            System.arraycopy(rewards, 0, data.rewards, 0, rows);
+        } else {
+            double[] discounted = workerReturns.computeIfAbsent(batch.workerId(), w -> new double[batch.numEnvs()]);
+            for (int k = 0; k < rows; k++) {
+                if (data.valid[k]) {
+                    data.rewards[k] = (float) scaleReward(discounted, k % batch.numEnvs(), data.rewards[k]);
+                    if (data.terminated[k] || data.truncated[k]) {
+                        discounted[k % batch.numEnvs()] = 0;
+                    }
+                }
+            }
+        }
+        data.terminalValue = terminalValue;
+        for (int e = 0; e < batch.episodeReturns().length; e++) {
+            rememberReturn(batch.episodeReturns()[e]);
+        }
+        int valid = batch.envSteps();
+        envSteps += valid;
+        if (config.normalizeObservations()) {
+            for (int k = 0; k < rows; k++) {
+                if (data.valid[k]) {
+                    observationStats.update(data.rawObservations, k, 1);
+                }
+            }
+        }
+        return update(data);
+    }
+
+    /** Learner mode: anneals the learning rate linearly to 0 over the env-step budget, if configured. */
+    public void annealTo(long envStepsDone) {
+        if (config.annealLearningRate()) {
+            double remaining = Math.max(0.0, 1.0 - (double) envStepsDone / config.totalTimesteps());
+            optimizer.setLearningRate((float) (config.learningRate() * remaining));
+        }
+    }
+
+    /** The number of updates so far (the policy version a snapshot would carry). */
+    public int updates() {
+        return updates;
+    }
+
+    private void values(float[] normalizedObservations, int rows, float[] out) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(normalizedObservations, new Shape(rows, observationSize));
+            float[] values = valueNetwork.values(obs).toFloatArray();
+            System.arraycopy(values, 0, out, 0, rows);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.imitation.algo.ppo;
 
+import io.github.imitation.messages.RolloutBatch;
+
 /**
  * One PPO rollout: {@code numSteps × numEnvs} entries in time-major order (entry {@code t * numEnvs + i}).
  *
@@ -62,6 +64,31 @@ public final class Rollout {
         lastRawObservations = new float[numEnvs * observationSize];
         advantages = new float[n];
         returns = new float[n];
+    }
+
+    /**
+     * A rollout holding a batch collected elsewhere (by a rollout worker): raw observations, actions,
+     * behaviour log-probs, flags and env rewards are copied; normalized observations, values and
+     * advantages are the learner's to fill.
+     */
+    public static Rollout of(RolloutBatch batch) {
+        Rollout r = new Rollout(batch.numSteps(), batch.numEnvs(), batch.observationSize(), batch.actionSize(),
+                batch.discrete());
+        System.arraycopy(batch.observations(), 0, r.rawObservations, 0, r.rawObservations.length);
+        if (batch.discrete()) {
+            System.arraycopy(batch.discreteActions(), 0, r.discreteActions, 0, r.discreteActions.length);
+        } else {
+            System.arraycopy(batch.boxActions(), 0, r.boxActions, 0, r.boxActions.length);
+        }
+        System.arraycopy(batch.logProbs(), 0, r.logProbs, 0, r.logProbs.length);
+        System.arraycopy(batch.envRewards(), 0, r.rewards, 0, r.rewards.length);
+        for (int k = 0; k < r.size(); k++) {
+            r.valid[k] = batch.isValid(k);
+            r.terminated[k] = batch.isTerminated(k);
+            r.truncated[k] = batch.isTruncated(k);
+        }
+        System.arraycopy(batch.lastObservations(), 0, r.lastRawObservations, 0, r.lastRawObservations.length);
+        return r;
     }
 
     public int size() {
@@ -133,6 +160,11 @@ public final class Rollout {
     /** Sets the value terminated steps bootstrap from (reset to 0 at every collection). */
     public void setTerminalValue(double value) {
         terminalValue = value;
+    }
+
+    /** The value terminated steps bootstrap from. */
+    public double terminalValue() {
+        return terminalValue;
     }
 
     /** The reward the learner optimizes at entry {@code k}. */

@@ -1,0 +1,138 @@
+package io.github.imitation.algo.ppo;
+
+import io.github.imitation.messages.PolicyVersion;
+import io.github.imitation.messages.RolloutBatch;
+import io.github.imitation.nn.ObservationNormalizer;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The learner of the distributed pipeline (asynchronous on-policy learning, as in IMPALA / RLlib's
+ * APPO): PPO updates on batches that rollout workers collected with a possibly older policy version.
+ * A batch older than {@code maxPolicyLag} versions is dropped and counted; a newer one is used with its
+ * behaviour log-probs, so PPO's clipped ratio corrects for the lag. Every update produces a new
+ * version, exported to ONNX for the workers and the inference endpoint. Redelivered batches are not
+ * applied twice. Not thread-safe: the policy-service drives one learner per run from one thread.
+ */
+public final class BatchLearner implements AutoCloseable {
+
+    /** What happened to an offered batch. */
+    public enum Outcome { APPLIED, STALE, DUPLICATE, BUDGET_SPENT }
+
+    /**
+     * The result of offering a batch.
+     *
+     * @param outcome what happened
+     * @param update  the PPO figures when applied
+     * @param policy  the new policy version when applied
+     */
+    public record Result(Outcome outcome, Optional<PpoUpdate> update, Optional<PolicyVersion> policy) {
+    }
+
+    private static final int REMEMBERED_BATCH_IDS = 4096;
+
+    private final String runId;
+    private final String algorithm;
+    private final Ppo ppo;
+    private final int maxPolicyLag;
+    private final long maxEnvSteps;
+    /** Normalizers of the recent versions, by version: a batch is normalized as its policy saw it. */
+    private final Map<Long, ObservationNormalizer> normalizers = new LinkedHashMap<>();
+    private final Map<String, Boolean> seenBatches = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_BATCH_IDS;
+        }
+    };
+    private long version;
+    private long staleDropped;
+    private long duplicatesDropped;
+    private PolicyVersion latest;
+
+    /**
+     * @param maxPolicyLag how many versions a batch's policy may lag behind the current one (0: on-policy only)
+     * @param maxEnvSteps  the run's env-step budget; batches beyond it are refused
+     */
+    public BatchLearner(String runId, String envId, String algorithm, PpoConfig config, long seed, int maxPolicyLag,
+            long maxEnvSteps) {
+        if (maxPolicyLag < 0) {
+            throw new IllegalArgumentException("maxPolicyLag must be >= 0, got " + maxPolicyLag);
+        }
+        this.runId = runId;
+        this.algorithm = algorithm;
+        this.ppo = Ppo.learner(envId, config, seed);
+        this.maxPolicyLag = maxPolicyLag;
+        this.maxEnvSteps = maxEnvSteps;
+        this.latest = export();
+    }
+
+    /** The current policy version (0 before the first update). */
+    public PolicyVersion latest() {
+        return latest;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public long envSteps() {
+        return ppo.envSteps();
+    }
+
+    public long staleDropped() {
+        return staleDropped;
+    }
+
+    public long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+
+    public boolean budgetSpent() {
+        return ppo.envSteps() >= maxEnvSteps;
+    }
+
+    /** The current policy as plain data, for evaluation and checkpoints. */
+    public PolicySnapshot snapshot() {
+        return ppo.snapshot(algorithm).withVersion(version);
+    }
+
+    /**
+     * Offers a batch: learned {@code rewards} (with the absorbing state's {@code terminalValue}) for
+     * GAIL/AIRL, or null to learn from the env's rewards.
+     */
+    public Result offer(RolloutBatch batch, float[] rewards, double terminalValue) {
+        if (seenBatches.put(batch.batchId(), Boolean.TRUE) != null) {
+            duplicatesDropped++;
+            return new Result(Outcome.DUPLICATE, Optional.empty(), Optional.empty());
+        }
+        if (budgetSpent()) {
+            return new Result(Outcome.BUDGET_SPENT, Optional.empty(), Optional.empty());
+        }
+        ObservationNormalizer behaviour = normalizers.get(batch.policyVersion());
+        if (version - batch.policyVersion() > maxPolicyLag || behaviour == null) {
+            staleDropped++;
+            return new Result(Outcome.STALE, Optional.empty(), Optional.empty());
+        }
+        ppo.annealTo(ppo.envSteps());
+        PpoUpdate update = ppo.updateOn(batch, rewards, terminalValue, behaviour);
+        version++;
+        latest = export();
+        return new Result(Outcome.APPLIED, Optional.of(update), Optional.of(latest));
+    }
+
+    private PolicyVersion export() {
+        PolicySnapshot snapshot = snapshot();
+        normalizers.put(version, snapshot.normalizer());
+        normalizers.keySet().removeIf(v -> version - v > maxPolicyLag);
+        return PolicyVersion.of(runId, version, snapshot.envId(), algorithm, ppo.envSteps(),
+                OnnxPolicyExporter.toBytes(snapshot));
+    }
+
+    @Override
+    public void close() {
+        ppo.close();
+    }
+}

@@ -1,0 +1,154 @@
+package io.github.imitation.rollout;
+
+import io.github.imitation.env.Box;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.env.VectorEnv;
+import io.github.imitation.messages.RolloutBatch;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.policy.ActionSampling;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * The actor of the distributed pipeline: runs an ONNX policy (any version of a run's policy) in a
+ * {@link VectorEnv} and packs what it saw into {@link RolloutBatch}es, with the behaviour log-probs a
+ * learner needs for its importance ratio. Episodes continue across batches, exactly as in a PPO
+ * learner's own rollouts, so batches of one worker are a continuous stream of experience.
+ *
+ * <p>Actions are sampled in Java from the policy's logits or mean and log-std with a generator derived
+ * from the seed. Not thread-safe: one worker per thread.
+ */
+public final class RolloutWorker {
+
+    private final String runId;
+    private final String workerId;
+    private final String envId;
+    private final VectorEnv envs;
+    private final int numSteps;
+    private final int numEnvs;
+    private final int observationSize;
+    private final int actionSize;
+    private final boolean discrete;
+    private final float[] low;
+    private final float[] high;
+    private final SplittableRandom random;
+    private final double[] episodeReturns;
+    private final int[] episodeLengths;
+    private final int[] stepDiscreteActions;
+    private final float[] stepBoxActions;
+    private long sequence;
+    private long envSteps;
+
+    public RolloutWorker(String runId, String workerId, String envId, int numEnvs, int numSteps, long seed) {
+        if (numSteps <= 0) {
+            throw new IllegalArgumentException("numSteps must be positive, got " + numSteps);
+        }
+        this.runId = runId;
+        this.workerId = workerId;
+        this.envId = envId;
+        this.envs = VectorEnv.make(envId, numEnvs);
+        this.numSteps = numSteps;
+        this.numEnvs = numEnvs;
+        this.observationSize = envs.observationSize();
+        this.discrete = envs.singleActionSpace() instanceof Discrete;
+        this.actionSize = discrete ? 1 : envs.singleActionSpace().flatSize();
+        if (envs.singleActionSpace() instanceof Box box) {
+            low = box.low();
+            high = box.high();
+        } else {
+            low = null;
+            high = null;
+        }
+        SplittableRandom seeds = new SplittableRandom(seed);
+        this.random = seeds.split();
+        this.episodeReturns = new double[numEnvs];
+        this.episodeLengths = new int[numEnvs];
+        this.stepDiscreteActions = new int[numEnvs];
+        this.stepBoxActions = new float[numEnvs * actionSize];
+        envs.reset(seeds.nextLong() >>> 1);
+    }
+
+    public String envId() {
+        return envId;
+    }
+
+    /** Env steps taken so far (transitions, not counting autoreset steps). */
+    public long envSteps() {
+        return envSteps;
+    }
+
+    /** Runs {@code policy} (version {@code policyVersion}) for {@code numSteps} steps in every env. */
+    public RolloutBatch collect(OnnxPolicy policy, long policyVersion) {
+        if (!policy.envId().equals(envId)) {
+            throw new IllegalArgumentException("a " + policy.envId() + " policy cannot act in " + envId);
+        }
+        int entries = numSteps * numEnvs;
+        float[] observations = new float[entries * observationSize];
+        int[] discreteActions = discrete ? new int[entries] : null;
+        float[] boxActions = discrete ? null : new float[entries * actionSize];
+        float[] logProbs = new float[entries];
+        float[] rewards = new float[entries];
+        byte[] flags = new byte[entries];
+        List<double[]> finished = new ArrayList<>();
+        int discreteStart = discrete ? ((Discrete) envs.singleActionSpace()).start() : 0;
+        for (int t = 0; t < numSteps; t++) {
+            int base = t * numEnvs;
+            float[] obs = envs.observations();
+            System.arraycopy(obs, 0, observations, base * observationSize, numEnvs * observationSize);
+            if (discrete) {
+                int n = ((Discrete) envs.singleActionSpace()).n();
+                float[] logits = policy.logits(obs, numEnvs);
+                for (int i = 0; i < numEnvs; i++) {
+                    int a = ActionSampling.sampleCategorical(logits, i * n, n, random);
+                    discreteActions[base + i] = a;
+                    logProbs[base + i] = (float) ActionSampling.categoricalLogProb(logits, i * n, n, a);
+                    stepDiscreteActions[i] = discreteStart + a;
+                }
+                envs.step(stepDiscreteActions);
+            } else {
+                OnnxPolicy.GaussianOutputs gaussian = policy.gaussian(obs, numEnvs);
+                float[] logStd = Arrays.copyOf(gaussian.logStd(), actionSize);
+                for (int i = 0; i < numEnvs; i++) {
+                    int k = base + i;
+                    logProbs[k] = (float) ActionSampling.sampleGaussian(gaussian.mean(), i * actionSize, logStd, random,
+                            boxActions, k * actionSize);
+                    ActionSampling.clip(boxActions, k * actionSize, low, high, stepBoxActions, i * actionSize);
+                }
+                envs.step(stepBoxActions);
+            }
+            double[] envRewards = envs.rewards();
+            for (int i = 0; i < numEnvs; i++) {
+                int k = base + i;
+                if (envs.wasReset(i)) {
+                    continue; // next-step autoreset: this entry reset the env, it is not a transition
+                }
+                boolean terminated = envs.terminated()[i];
+                boolean truncated = envs.truncated()[i];
+                flags[k] = (byte) (RolloutBatch.VALID | (terminated ? RolloutBatch.TERMINATED : 0)
+                        | (truncated ? RolloutBatch.TRUNCATED : 0));
+                rewards[k] = (float) envRewards[i];
+                episodeReturns[i] += envRewards[i];
+                episodeLengths[i]++;
+                envSteps++;
+                if (terminated || truncated) {
+                    finished.add(new double[] {episodeReturns[i], episodeLengths[i]});
+                    episodeReturns[i] = 0;
+                    episodeLengths[i] = 0;
+                }
+            }
+        }
+        float[] last = Arrays.copyOf(envs.observations(), numEnvs * observationSize);
+        double[] returns = new double[finished.size()];
+        int[] lengths = new int[finished.size()];
+        for (int e = 0; e < finished.size(); e++) {
+            returns[e] = finished.get(e)[0];
+            lengths[e] = (int) finished.get(e)[1];
+        }
+        return new RolloutBatch(UUID.randomUUID().toString(), runId, policyVersion, workerId, sequence++, envId,
+                numSteps, numEnvs, observationSize, actionSize, discrete, observations, discreteActions, boxActions,
+                logProbs, rewards, flags, last, returns, lengths, System.currentTimeMillis());
+    }
+}
