@@ -92,7 +92,7 @@ final class TrainingRuns {
             throws IOException {
         AdversarialConfig config = ConfigOverrides.apply(AdversarialDefaults.forEnv(envId, kind), overrides);
         if (maxEnvSteps != null) {
-            config = withPpoBudget(config, maxEnvSteps);
+            config = config.withPpoBudget(maxEnvSteps);
         }
         String name = kind.name().toLowerCase();
         Progress progress = new Progress(System.err, quiet, name + " " + envId, config.ppo().totalTimesteps());
@@ -186,12 +186,6 @@ final class TrainingRuns {
                     summary.get("std_return").asDouble(), out.toAbsolutePath()));
             return summary;
         }
-    }
-
-    private static AdversarialConfig withPpoBudget(AdversarialConfig c, long steps) {
-        return new AdversarialConfig(c.kind(), c.ppo().withTotalTimesteps(steps), c.hiddenSizes(), c.activation(),
-                c.learningRate(), c.discriminatorSteps(), c.warmupSteps(), c.batchSize(), c.rewardForm(),
-                c.labelSmoothing(), c.entropyWeight(), c.absorbing());
     }
 
     private static ObjectNode ppoMetrics(RunDirectory run, PpoUpdate update) {

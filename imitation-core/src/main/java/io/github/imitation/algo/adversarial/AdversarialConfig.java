@@ -50,4 +50,10 @@ public record AdversarialConfig(Kind kind, PpoConfig ppo, int[] hiddenSizes, Act
     public int[] hiddenSizes() {
         return hiddenSizes.clone();
     }
+
+    /** The same settings with the generator's PPO budget set to {@code steps} env steps. */
+    public AdversarialConfig withPpoBudget(long steps) {
+        return new AdversarialConfig(kind, ppo.withTotalTimesteps(steps), hiddenSizes, activation, learningRate,
+                discriminatorSteps, warmupSteps, batchSize, rewardForm, labelSmoothing, entropyWeight, absorbing);
+    }
 }

@@ -1,0 +1,102 @@
+package io.github.imitation.messages;
+
+import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.algo.adversarial.AdversarialDefaults;
+import io.github.imitation.algo.ppo.PpoConfig;
+import io.github.imitation.algo.ppo.PpoDefaults;
+import io.github.imitation.env.EnvRegistry;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a user asks for with {@code POST /api/v1/runs}; published on {@code il.runs} so that every
+ * service derives the same settings from it. The hyperparameters are the per-env defaults of
+ * {@link PpoDefaults} / {@link AdversarialDefaults} with {@code overrides} applied, computed here and
+ * nowhere else.
+ *
+ * @param runId          unique run id
+ * @param env            environment id
+ * @param algo           ppo, gail, airl, bc or dagger
+ * @param dataset        demonstrations dataset id (the key on {@code il.demonstrations}); required except for ppo
+ * @param expert         expert id in expert-service (dagger's labeller)
+ * @param maxEnvSteps    env-step budget (null: the algorithm's default for the env)
+ * @param seed           seed of every random choice of the run
+ * @param subsample      keep every k-th expert transition from a random offset, as in the GAIL paper
+ * @param maxDemonstrations use at most this many trajectories of the dataset (null: all)
+ * @param maxPolicyLag   versions a rollout batch's policy may lag behind the learner's
+ * @param evaluationEpisodes episodes of each periodic evaluation
+ * @param overrides      hyperparameter overrides, {@code field=value} as {@link ConfigOverrides} reads them
+ */
+public record RunSpec(String runId, String env, String algo, String dataset, String expert, Long maxEnvSteps, long seed,
+        int subsample, Integer maxDemonstrations, int maxPolicyLag, int evaluationEpisodes, Map<String, String> overrides) {
+
+    public static final Set<String> ALGORITHMS = Set.of("ppo", "gail", "airl", "bc", "dagger");
+
+    public RunSpec {
+        if (runId == null || runId.isBlank() || !runId.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("run id must be 1-100 letters, digits, '.', '_' or '-', got " + runId);
+        }
+        if (env == null) {
+            throw new IllegalArgumentException("env is required (one of " + EnvRegistry.ids() + ")");
+        }
+        EnvRegistry.spec(env);
+        if (algo == null || !ALGORITHMS.contains(algo)) {
+            throw new IllegalArgumentException("algo must be one of " + ALGORITHMS + ", got " + algo);
+        }
+        if (!algo.equals("ppo") && (dataset == null || dataset.isBlank())) {
+            throw new IllegalArgumentException(algo + " needs a demonstrations dataset");
+        }
+        if (algo.equals("dagger") && (expert == null || expert.isBlank())) {
+            throw new IllegalArgumentException("dagger needs an expert (an expert id of expert-service)");
+        }
+        if (maxEnvSteps != null && maxEnvSteps <= 0) {
+            throw new IllegalArgumentException("max_env_steps must be positive, got " + maxEnvSteps);
+        }
+        if (subsample < 1) {
+            throw new IllegalArgumentException("subsample must be at least 1, got " + subsample);
+        }
+        if (maxDemonstrations != null && maxDemonstrations < 1) {
+            throw new IllegalArgumentException("max_demonstrations must be at least 1, got " + maxDemonstrations);
+        }
+        if (maxPolicyLag < 0) {
+            throw new IllegalArgumentException("max_policy_lag must be >= 0, got " + maxPolicyLag);
+        }
+        if (evaluationEpisodes < 1) {
+            throw new IllegalArgumentException("evaluation_episodes must be at least 1, got " + evaluationEpisodes);
+        }
+        overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+        // Fail at creation, not later in a service, on an unknown or malformed override.
+        if (algo.equals("gail") || algo.equals("airl")) {
+            ConfigOverrides.apply(AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL), overrides);
+        } else if (algo.equals("ppo")) {
+            ConfigOverrides.apply(PpoDefaults.forEnv(env), overrides);
+        }
+    }
+
+    /** Whether a discriminator scores the run's rollouts (GAIL, AIRL). */
+    public boolean adversarial() {
+        return algo.equals("gail") || algo.equals("airl");
+    }
+
+    /** Whether the run learns with PPO from rollouts (PPO, GAIL, AIRL), as opposed to BC and DAgger. */
+    public boolean usesRollouts() {
+        return adversarial() || algo.equals("ppo");
+    }
+
+    /** GAIL / AIRL settings: the env's defaults, the overrides, the budget. */
+    public AdversarialConfig adversarialConfig() {
+        AdversarialConfig.Kind kind = algo.equals("airl") ? AdversarialConfig.Kind.AIRL : AdversarialConfig.Kind.GAIL;
+        AdversarialConfig config = ConfigOverrides.apply(AdversarialDefaults.forEnv(env, kind), overrides);
+        return maxEnvSteps == null ? config : config.withPpoBudget(maxEnvSteps);
+    }
+
+    /** The PPO settings of the learner and the rollout workers (the generator's for GAIL / AIRL). */
+    public PpoConfig ppoConfig() {
+        if (adversarial()) {
+            return adversarialConfig().ppo();
+        }
+        PpoConfig config = ConfigOverrides.apply(PpoDefaults.forEnv(env), overrides);
+        return maxEnvSteps == null ? config : config.withTotalTimesteps(maxEnvSteps);
+    }
+}
