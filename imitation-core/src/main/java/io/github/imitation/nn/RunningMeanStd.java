@@ -27,6 +27,25 @@ public final class RunningMeanStd {
         return mean.length;
     }
 
+    /** The statistics as plain data, for checkpoints. */
+    public record State(double[] mean, double[] variance, double count) {
+    }
+
+    public State state() {
+        return new State(mean.clone(), variance.clone(), count);
+    }
+
+    /** Continues from saved statistics of the same size. */
+    public void restore(State state) {
+        if (state.mean().length != mean.length || state.variance().length != variance.length) {
+            throw new IllegalArgumentException("statistics of size " + state.mean().length + " cannot restore size "
+                    + mean.length);
+        }
+        System.arraycopy(state.mean(), 0, mean, 0, mean.length);
+        System.arraycopy(state.variance(), 0, variance, 0, variance.length);
+        count = state.count();
+    }
+
     /** Adds {@code rows} vectors from {@code data} (row-major) to the statistics. */
     public void update(float[] data, int rows) {
         update(data, 0, rows);

@@ -19,7 +19,10 @@ import io.github.imitation.messages.ScoredBatch;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.policy.RandomPolicy;
 import io.github.imitation.testing.Controllers;
+import io.github.imitation.algo.Checkpoints;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +90,54 @@ class DecoupledGailTest {
             assertEquals(1, learner.staleDropped());
             assertEquals(1, learner.version());
             assertEquals(first.envSteps(), learner.envSteps());
+        }
+    }
+
+    @Test
+    void learnerAndDiscriminatorResumeFromTheirCheckpoints(@TempDir Path dir) {
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 1),
+                new Controllers.CartPole(CARTPOLE), 1, 3, true);
+        AdversarialConfig config = AdversarialDefaults.forEnv(CARTPOLE, AdversarialConfig.Kind.GAIL);
+        Path learnerFile = dir.resolve("learner.ckpt");
+        Path discriminatorFile = dir.resolve("discriminator.ckpt");
+        PolicyVersion saved;
+        RolloutBatch next;
+        ScoredBatch scoredBefore;
+        try (BatchLearner learner = new BatchLearner("r", CARTPOLE, "gail", config.ppo(), 1, 1, 1_000_000);
+                BatchScorer scorer = new BatchScorer(CARTPOLE, demos, 1, config, 2)) {
+            RolloutWorker worker = new RolloutWorker("r", "w", CARTPOLE, 8, 32, 3);
+            for (int i = 0; i < 2; i++) {
+                try (OnnxPolicy policy = OnnxPolicy.load(learner.latest().onnx())) {
+                    ScoredBatch scored = scorer.score(worker.collect(policy, learner.version()), null);
+                    learner.offer(scored.batch(), scored.rewards(), scored.terminalValue());
+                }
+            }
+            Checkpoints.writeLearner(learnerFile, learner.checkpoint());
+            Checkpoints.writeDiscriminator(discriminatorFile, new Checkpoints.DiscriminatorState(
+                    scorer.discriminator().parameterValues(), scorer.discriminator().rounds()));
+            saved = learner.latest();
+            try (OnnxPolicy policy = OnnxPolicy.load(saved.onnx())) {
+                next = worker.collect(policy, saved.version());
+            }
+            scoredBefore = scorer.score(next, null);
+        }
+        // Fresh objects with other seeds take over from the files.
+        try (BatchLearner learner = new BatchLearner("r", CARTPOLE, "gail", config.ppo(), 99, 1, 1_000_000);
+                BatchScorer scorer = new BatchScorer(CARTPOLE, demos, 1, config, 2)) {
+            learner.restore(Checkpoints.readLearner(learnerFile));
+            Checkpoints.DiscriminatorState state = Checkpoints.readDiscriminator(discriminatorFile);
+            scorer.discriminator().restore(state.parameters(), state.rounds());
+            assertEquals(saved.version(), learner.version());
+            assertEquals(saved.sha256(), learner.latest().sha256(), "the restored policy exports the same model");
+            assertEquals(saved.envSteps(), learner.envSteps());
+            assertEquals(2, scorer.discriminator().rounds());
+            // Scoring draws minibatches from its own generator, so compare the rewards before training moves on:
+            // the restored discriminator must at least classify the batch like the saved one did.
+            ScoredBatch scoredAfter = scorer.score(next, null);
+            assertEquals(scoredBefore.expertAccuracy(), scoredAfter.expertAccuracy(), 0.15);
+            assertEquals(BatchLearner.Outcome.APPLIED,
+                    learner.offer(scoredAfter.batch(), scoredAfter.rewards(), scoredAfter.terminalValue()).outcome());
+            assertEquals(saved.version() + 1, learner.version());
         }
     }
 

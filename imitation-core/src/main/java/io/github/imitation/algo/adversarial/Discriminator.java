@@ -19,6 +19,7 @@ import io.github.imitation.nn.DenseLayer;
 import io.github.imitation.nn.DjlRuntime;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
+import io.github.imitation.nn.ParameterValues;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RewardSnapshot;
 import io.github.imitation.nn.RunningMeanStd;
@@ -259,6 +260,25 @@ public final class Discriminator implements AutoCloseable {
     /** Discriminator rounds so far. */
     public long rounds() {
         return rounds;
+    }
+
+    /** The networks' parameters (discriminator, then AIRL's shaping network), for checkpoints. */
+    public float[][] parameterValues() {
+        return ParameterValues.read(parameters());
+    }
+
+    /** Continues from saved parameters after {@code completedRounds} rounds (Adam's moments restart). */
+    public void restore(float[][] values, long completedRounds) {
+        ParameterValues.write(parameters(), values);
+        rounds = completedRounds;
+    }
+
+    private List<NDArray> parameters() {
+        List<NDArray> all = new ArrayList<>(discriminator.parameters());
+        if (shaping != null) {
+            all.addAll(shaping.parameters());
+        }
+        return all;
     }
 
     private double rewardFromLogit(float logit) {

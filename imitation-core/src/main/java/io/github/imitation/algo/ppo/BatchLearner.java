@@ -32,6 +32,10 @@ public final class BatchLearner implements AutoCloseable {
     public record Result(Outcome outcome, Optional<PpoUpdate> update, Optional<PolicyVersion> policy) {
     }
 
+    /** What a restarted learner continues from (see {@link io.github.imitation.algo.Checkpoints}). */
+    public record Checkpoint(Ppo.LearnerState learner, long version, long staleDropped, long duplicatesDropped) {
+    }
+
     private static final int REMEMBERED_BATCH_IDS = 4096;
 
     private final String runId;
@@ -67,6 +71,23 @@ public final class BatchLearner implements AutoCloseable {
         this.maxPolicyLag = maxPolicyLag;
         this.maxEnvSteps = maxEnvSteps;
         this.latest = export();
+    }
+
+    public Checkpoint checkpoint() {
+        return new Checkpoint(ppo.state(), version, staleDropped, duplicatesDropped);
+    }
+
+    /**
+     * Continues from a checkpoint: the next update produces version {@code checkpoint.version() + 1}.
+     * Batches of versions before the checkpoint's are dropped as stale (their normalizers are gone).
+     */
+    public void restore(Checkpoint checkpoint) {
+        ppo.restore(checkpoint.learner());
+        version = checkpoint.version();
+        staleDropped = checkpoint.staleDropped();
+        duplicatesDropped = checkpoint.duplicatesDropped();
+        normalizers.clear();
+        latest = export();
     }
 
     /** The current policy version (0 before the first update). */

@@ -14,6 +14,7 @@ import io.github.imitation.env.VectorEnv;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
 import io.github.imitation.nn.ObservationNormalizer;
+import io.github.imitation.nn.ParameterValues;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
 import io.github.imitation.nn.StochasticPolicyNetwork;
@@ -56,6 +57,7 @@ public final class Ppo implements AutoCloseable {
     private final StochasticPolicyNetwork policy;
     private final ValueNetwork valueNetwork;
     private final AdamOptimizer optimizer;
+    private final List<NDArray> parameters;
     private final VectorEnv envs;
     private final RunningMeanStd observationStats;
     private final RunningMeanStd returnStats;
@@ -111,6 +113,7 @@ public final class Ppo implements AutoCloseable {
                 random.split());
         List<NDArray> parameters = new ArrayList<>(policy.parameters());
         parameters.addAll(valueNetwork.parameters());
+        this.parameters = List.copyOf(parameters);
         this.optimizer = new AdamOptimizer(parameters, (float) config.learningRate(), ADAM_EPSILON);
         this.observationStats = new RunningMeanStd(observationSize);
         this.returnStats = new RunningMeanStd(1);
@@ -340,6 +343,34 @@ public final class Ppo implements AutoCloseable {
         if (config.annealLearningRate()) {
             double remaining = Math.max(0.0, 1.0 - (double) envStepsDone / config.totalTimesteps());
             optimizer.setLearningRate((float) (config.learningRate() * remaining));
+        }
+    }
+
+    /**
+     * What a learner needs to continue after a restart: network parameters, normalization statistics and
+     * counters. Adam's moment estimates are not included (DJL keeps them private); they rebuild within a
+     * few updates.
+     */
+    public record LearnerState(float[][] parameters, RunningMeanStd.State observationStats, RunningMeanStd.State returnStats,
+            long envSteps, long episodes, int updates, double[] recentReturns) {
+    }
+
+    public LearnerState state() {
+        return new LearnerState(ParameterValues.read(parameters), observationStats.state(), returnStats.state(), envSteps,
+                episodes, updates, finishedReturns.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Continues from a state of a learner with the same env and config. */
+    public void restore(LearnerState state) {
+        ParameterValues.write(parameters, state.parameters());
+        observationStats.restore(state.observationStats());
+        returnStats.restore(state.returnStats());
+        envSteps = state.envSteps();
+        episodes = state.episodes();
+        updates = state.updates();
+        finishedReturns.clear();
+        for (double r : state.recentReturns()) {
+            finishedReturns.add(r);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.imitation.expert;
+package io.github.imitation.service.expert;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

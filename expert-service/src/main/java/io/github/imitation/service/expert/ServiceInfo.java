@@ -1,4 +1,4 @@
-package io.github.imitation.expert;
+package io.github.imitation.service.expert;
 
 /** Body of {@code GET /api/v1/info}; {@link #ROLE} also labels the readiness check. */
 public record ServiceInfo(String service, String version, String role) {

@@ -1,4 +1,4 @@
-package io.github.imitation.policy;
+package io.github.imitation.service.policy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -1,4 +1,4 @@
-package io.github.imitation.expert;
+package io.github.imitation.service.policy;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HealthAndInfoTest {
 
-    private static final String SERVICE = "expert-service";
+    private static final String SERVICE = "policy-service";
     private static final String ROLE =
-            "expert demonstrations: uploaded, generated, streamed into Kafka; DAgger labelling";
+            "policy optimization, ONNX export, inference endpoint";
 
     @Test
     void liveness() {

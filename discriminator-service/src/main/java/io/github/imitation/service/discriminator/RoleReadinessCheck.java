@@ -1,4 +1,4 @@
-package io.github.imitation.discriminator;
+package io.github.imitation.service.discriminator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -1,4 +1,4 @@
-package io.github.imitation.expert;
+package io.github.imitation.service.discriminator;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,4 +1,4 @@
-package io.github.imitation.policy;
+package io.github.imitation.service.rollout;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HealthAndInfoTest {
 
-    private static final String SERVICE = "policy-service";
+    private static final String SERVICE = "rollout-service";
     private static final String ROLE =
-            "policy optimization, ONNX export, inference endpoint";
+            "runs the current policy in vectorized environments";
 
     @Test
     void liveness() {

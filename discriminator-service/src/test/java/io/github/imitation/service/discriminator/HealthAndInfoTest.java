@@ -1,4 +1,4 @@
-package io.github.imitation.discriminator;
+package io.github.imitation.service.discriminator;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package io.github.imitation.discriminator;
+package io.github.imitation.service.rollout;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,4 +1,4 @@
-package io.github.imitation.policy;
+package io.github.imitation.service.policy;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,4 +1,4 @@
-package io.github.imitation.rollout;
+package io.github.imitation.service.expert;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

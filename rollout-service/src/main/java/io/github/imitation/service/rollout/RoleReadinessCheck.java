@@ -1,4 +1,4 @@
-package io.github.imitation.rollout;
+package io.github.imitation.service.rollout;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -1,4 +1,4 @@
-package io.github.imitation.rollout;
+package io.github.imitation.service.expert;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HealthAndInfoTest {
 
-    private static final String SERVICE = "rollout-service";
+    private static final String SERVICE = "expert-service";
     private static final String ROLE =
-            "runs the current policy in vectorized environments";
+            "expert demonstrations: uploaded, generated, streamed into Kafka; DAgger labelling";
 
     @Test
     void liveness() {

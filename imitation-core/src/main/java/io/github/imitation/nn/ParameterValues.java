@@ -1,0 +1,36 @@
+package io.github.imitation.nn;
+
+import ai.djl.ndarray.NDArray;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/** Copies DJL parameters to and from plain float arrays, for checkpoints. */
+public final class ParameterValues {
+
+    private ParameterValues() {
+    }
+
+    public static float[][] read(List<NDArray> parameters) {
+        float[][] values = new float[parameters.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameters.get(i).toFloatArray();
+        }
+        return values;
+    }
+
+    /** Overwrites each parameter in place; shapes must match what {@link #read} produced. */
+    public static void write(List<NDArray> parameters, float[][] values) {
+        if (values.length != parameters.size()) {
+            throw new IllegalArgumentException("checkpoint has " + values.length + " parameter arrays, the network "
+                    + parameters.size());
+        }
+        for (int i = 0; i < values.length; i++) {
+            NDArray p = parameters.get(i);
+            if (p.size() != values[i].length) {
+                throw new IllegalArgumentException("parameter " + i + " has " + p.size() + " values, the checkpoint "
+                        + values[i].length);
+            }
+            p.set(FloatBuffer.wrap(values[i]));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.imitation.service.rollout;
+
+import io.github.imitation.messages.BinaryCodec;
+import io.github.imitation.messages.PolicyVersion;
+import io.github.imitation.messages.RolloutBatch;
+import io.github.imitation.messages.RunSpec;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.rollout.RolloutWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * The rollout loop of one run on one replica: act with the newest policy version it has, publish the
+ * batch, and run ahead of the learner by at most {@code maxPolicyLag + 1} batches per version, so that
+ * collection overlaps learning without producing batches the learner would drop as stale.
+ */
+final class RunLoop implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(RunLoop.class);
+
+    private final RunSpec spec;
+    private final String workerId;
+    private final int onnxThreads;
+    private final Emitter<byte[]> out;
+    private final int batchesPerVersion;
+    private final Thread thread;
+    private final Counter batches;
+    private final Counter envSteps;
+    private final AtomicLong actingVersion = new AtomicLong(-1);
+    private final Object monitor = new Object();
+    private PolicyVersion newest;
+    private volatile boolean stopped;
+
+    RunLoop(RunSpec spec, String workerId, int onnxThreads, Emitter<byte[]> out, MeterRegistry registry) {
+        this.spec = spec;
+        this.workerId = workerId;
+        this.onnxThreads = onnxThreads;
+        this.out = out;
+        this.batchesPerVersion = spec.maxPolicyLag() + 1;
+        this.thread = new Thread(this, "rollout-" + spec.runId());
+        this.thread.setDaemon(true);
+        this.batches = registry.counter("imitation.rollout.batches", "run", spec.runId());
+        this.envSteps = registry.counter("imitation.rollout.env.steps", "run", spec.runId());
+        registry.gauge("imitation.rollout.policy.version", io.micrometer.core.instrument.Tags.of("run", spec.runId()),
+                actingVersion);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void offer(PolicyVersion version) {
+        synchronized (monitor) {
+            if (newest == null || version.version() > newest.version()) {
+                newest = version;
+                monitor.notifyAll();
+            }
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        thread.interrupt();
+    }
+
+    long actingVersion() {
+        return actingVersion.get();
+    }
+
+    @Override
+    public void run() {
+        // Different replicas explore differently: the worker id joins the run seed.
+        long seed = spec.seed() * 0x9E3779B97F4A7C15L ^ workerId.hashCode();
+        RolloutWorker worker = new RolloutWorker(spec.runId(), workerId, spec.env(), spec.ppoConfig().numEnvs(),
+                spec.ppoConfig().numSteps(), seed);
+        OnnxPolicy policy = null;
+        int batchesWithPolicy = 0;
+        try {
+            while (!stopped) {
+                PolicyVersion version;
+                synchronized (monitor) {
+                    while (!stopped && (newest == null
+                            || (newest.version() == actingVersion.get() && batchesWithPolicy >= batchesPerVersion))) {
+                        monitor.wait(1000);
+                    }
+                    version = newest;
+                }
+                if (stopped) {
+                    break;
+                }
+                if (version.version() != actingVersion.get()) {
+                    if (policy != null) {
+                        policy.close();
+                    }
+                    policy = OnnxPolicy.load(version.onnx(), OnnxPolicy.Options.defaults().withIntraOpThreads(onnxThreads)
+                            .withSeed(seed));
+                    actingVersion.set(version.version());
+                    batchesWithPolicy = 0;
+                }
+                RolloutBatch batch = worker.collect(policy, version.version());
+                byte[] encoded = BinaryCodec.encode(batch);
+                Message<byte[]> message = Message.of(encoded).addMetadata(
+                        OutgoingKafkaRecordMetadata.<String>builder().withKey(spec.runId()).build());
+                // Wait for the broker's ack: a full buffer slows the loop down instead of growing memory.
+                java.util.concurrent.CompletableFuture<Void> acked = new java.util.concurrent.CompletableFuture<>();
+                out.send(message.withAck(() -> {
+                    acked.complete(null);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }).withNack(error -> {
+                    acked.completeExceptionally(error);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }));
+                acked.get(30, TimeUnit.SECONDS);
+                batchesWithPolicy++;
+                batches.increment();
+                envSteps.increment(batch.envSteps());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!stopped) {
+                LOG.errorf(e, "run %s: rollout loop failed", spec.runId());
+            }
+        } finally {
+            if (policy != null) {
+                policy.close();
+            }
+        }
+    }
+}
