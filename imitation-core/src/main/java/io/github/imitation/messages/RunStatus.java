@@ -9,13 +9,14 @@ package io.github.imitation.messages;
  * @param batches        batches applied
  * @param staleBatchesDropped batches dropped for lagging more than the allowed policy versions
  * @param duplicateBatchesDropped redelivered batches ignored
+ * @param kafkaBytes     bytes of the batches the learner consumed
  * @param evaluation     the latest evaluation, or null before the first
  * @param message        why a run failed or stopped, else null
  * @param startedAtMillis when the run was created
  * @param updatedAtMillis when this status was produced
  */
 public record RunStatus(Phase phase, long envSteps, long policyVersion, long batches, long staleBatchesDropped,
-        long duplicateBatchesDropped, Evaluation evaluation, String message, long startedAtMillis, long updatedAtMillis) {
+        long duplicateBatchesDropped, long kafkaBytes, Evaluation evaluation, String message, long startedAtMillis, long updatedAtMillis) {
 
     /** Lifecycle of a run. */
     public enum Phase {
@@ -38,7 +39,29 @@ public record RunStatus(Phase phase, long envSteps, long policyVersion, long bat
     public record Evaluation(long policyVersion, long envSteps, double meanReturn, double stdReturn, int episodes) {
     }
 
+    /** After the learner consumed batches: its counters now. */
+    public RunStatus progressed(long newEnvSteps, long newPolicyVersion, long newBatches, long stale, long duplicates,
+            long bytes, long now) {
+        return new RunStatus(phase, newEnvSteps, newPolicyVersion, newBatches, stale, duplicates, bytes, evaluation,
+                message, startedAtMillis, now);
+    }
+
+    /** With a newer evaluation (an older one than the current is ignored). */
+    public RunStatus evaluated(Evaluation newEvaluation, long now) {
+        if (evaluation != null && evaluation.policyVersion() > newEvaluation.policyVersion()) {
+            return this;
+        }
+        return new RunStatus(phase, envSteps, policyVersion, batches, staleBatchesDropped, duplicateBatchesDropped,
+                kafkaBytes, newEvaluation, message, startedAtMillis, now);
+    }
+
+    /** In a final phase, with why (may be null). */
+    public RunStatus finished(Phase finalPhase, String why, long now) {
+        return new RunStatus(finalPhase, envSteps, policyVersion, batches, staleBatchesDropped, duplicateBatchesDropped,
+                kafkaBytes, evaluation, why, startedAtMillis, now);
+    }
+
     public static RunStatus started(long now) {
-        return new RunStatus(Phase.RUNNING, 0, 0, 0, 0, 0, null, null, now, now);
+        return new RunStatus(Phase.RUNNING, 0, 0, 0, 0, 0, 0, null, null, now, now);
     }
 }

@@ -1,0 +1,69 @@
+package io.github.imitation.service.expert;
+
+import io.github.imitation.data.InvalidDemonstrationException;
+import io.github.imitation.data.Trajectory;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Demonstration datasets: upload one trajectory (JSON) or many (NDJSON, one per line) in the public
+ * schema of docs/demonstrations.md; a request with any invalid trajectory is rejected whole with the
+ * line and the problem. Listing shows what the topic holds.
+ */
+@Path("/api/v1/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class DatasetsResource {
+
+    @Inject
+    DemonstrationIngest ingest;
+
+    @Inject
+    DemonstrationValidation validation;
+
+    @POST
+    @Path("/{id}/demonstrations")
+    @Consumes({MediaType.APPLICATION_JSON, "application/x-ndjson", "application/jsonl", MediaType.TEXT_PLAIN})
+    public Response upload(@PathParam("id") String id, String body) throws Exception {
+        List<Trajectory> trajectories;
+        try {
+            trajectories = ingest.parse(id, body);
+        } catch (InvalidDemonstrationException e) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("error", e.getMessage());
+            if (e.lineNumber() > 0) {
+                error.put("line", e.lineNumber());
+            }
+            return Response.status(400).entity(error).build();
+        }
+        ingest.publish(id, trajectories);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("dataset", id);
+        result.put("accepted", trajectories.size());
+        result.put("env", trajectories.get(0).env());
+        return Response.accepted(result).build();
+    }
+
+    @GET
+    public Map<String, Object> list() {
+        return Map.of("datasets", validation.catalog().infos());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response get(@PathParam("id") String id) {
+        return validation.catalog().info(id).map(i -> Response.ok(i).build())
+                .orElseGet(() -> Errors.of(404, "no valid demonstrations in dataset " + id));
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.imitation.service.expert;
+
+import io.github.imitation.data.DemonstrationValidator;
+import io.github.imitation.data.DemonstrationsJsonl;
+import io.github.imitation.data.InvalidDemonstrationException;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.messages.DemonstrationRecords;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Validates uploaded demonstrations and publishes them to {@code il.demonstrations}: all or nothing per
+ * request, each trajectory with a unique record id so readers never count it twice.
+ */
+@ApplicationScoped
+public class DemonstrationIngest {
+
+    private final DemonstrationValidator validator = new DemonstrationValidator();
+
+    @Inject
+    @Channel("demonstrations-out")
+    Emitter<byte[]> out;
+
+    /**
+     * Parses one JSON trajectory or NDJSON (one per line, blank lines skipped) and checks every one;
+     * the first problem throws with its line number and nothing is published.
+     */
+    public List<Trajectory> parse(String datasetId, String body) {
+        DemonstrationRecords.requireDatasetId(datasetId);
+        if (body == null || body.isBlank()) {
+            throw new InvalidDemonstrationException("empty body: send one trajectory as JSON, or NDJSON with one per line");
+        }
+        List<Trajectory> trajectories = new ArrayList<>();
+        String[] lines = body.split("\r?\n");
+        String env = null;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            Trajectory t = DemonstrationsJsonl.parseLine(lines[i], "request body", i + 1, validator);
+            if (env != null && !env.equals(t.env())) {
+                throw new InvalidDemonstrationException("request body", i + 1, "trajectory is for " + t.env()
+                        + ", earlier ones for " + env + ": a dataset holds one env");
+            }
+            env = t.env();
+            trajectories.add(t);
+        }
+        return trajectories;
+    }
+
+    /** Publishes validated trajectories, waiting until the broker has every one. */
+    public void publish(String datasetId, List<Trajectory> trajectories) throws Exception {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (Trajectory t : trajectories) {
+            CompletableFuture<Void> acked = new CompletableFuture<>();
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(DemonstrationRecords.RECORD_ID_HEADER, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            out.send(Message.of(DemonstrationsJsonl.toLine(t).getBytes(StandardCharsets.UTF_8))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(datasetId).withHeaders(headers).build())
+                    .withAck(() -> {
+                        acked.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(e -> {
+                        acked.completeExceptionally(e);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+            acks.add(acked);
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+}
