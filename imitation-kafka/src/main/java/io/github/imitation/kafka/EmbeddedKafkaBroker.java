@@ -71,7 +71,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param port    the client port on localhost; 0 picks a free one
      * @param dataDir where the node keeps its logs and metadata (created if missing, kept on close);
      *                null for a temporary directory deleted on close
-     * @throws IllegalStateException when the node does not start (e.g. the port is taken)
+     * @throws IllegalArgumentException when the port is out of range or already in use
+     * @throws IllegalStateException    when the node does not start
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) {
         if (port < 0 || port > 65535) {
@@ -79,7 +80,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         // Checked here rather than left to the node, which reports a taken port with pages of stack traces.
         if (port != 0 && portTaken(port)) {
-            throw new IllegalStateException(HOST + ":" + port + " is already in use");
+            throw new IllegalArgumentException(HOST + ":" + port + " is already in use");
         }
         BrokerLogging logging = BrokerLogging.quiet();
         boolean temporary = dataDir == null;

@@ -151,7 +151,7 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void aTakenPortIsReported() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> EmbeddedKafkaBroker.start(broker.port(), null));
             assertEquals("localhost:" + broker.port() + " is already in use", e.getMessage());
             // The running broker is unaffected.
