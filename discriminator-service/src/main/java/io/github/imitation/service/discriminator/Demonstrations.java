@@ -22,7 +22,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class Demonstrations {
 
-    private final DatasetCatalog catalog = new DatasetCatalog(new DemonstrationValidator());
+    private DatasetCatalog catalog;
+
+    /** The longest trajectory accepted; the same setting in every service that reads demonstrations. */
+    @ConfigProperty(name = "imitation.demonstrations.max-steps", defaultValue = "100000")
+    int maxSteps;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        catalog = new DatasetCatalog(new DemonstrationValidator(maxSteps, null));
+    }
 
     @Inject
     KafkaClientService kafka;

@@ -26,7 +26,17 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class DemonstrationIngest {
 
-    private final DemonstrationValidator validator = new DemonstrationValidator();
+    /** The longest trajectory accepted; the same setting in every service that reads demonstrations. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "imitation.demonstrations.max-steps",
+            defaultValue = "100000")
+    int maxSteps;
+
+    private DemonstrationValidator validator;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        validator = new DemonstrationValidator(maxSteps, null);
+    }
 
     @Inject
     @Channel("demonstrations-out")

@@ -34,8 +34,13 @@ public class DemonstrationValidation {
 
     private static final Logger LOG = Logger.getLogger(DemonstrationValidation.class);
 
-    private final DemonstrationValidator validator = new DemonstrationValidator();
-    private final DatasetCatalog catalog = new DatasetCatalog(validator);
+    /** The longest trajectory accepted; the same setting in every service that reads demonstrations. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "imitation.demonstrations.max-steps",
+            defaultValue = "100000")
+    int maxSteps;
+
+    private DemonstrationValidator validator;
+    private DatasetCatalog catalog;
 
     @Inject
     @Channel("dead-letters")
@@ -48,7 +53,9 @@ public class DemonstrationValidation {
     private Counter accepted;
 
     @PostConstruct
-    void metrics() {
+    void init() {
+        validator = new DemonstrationValidator(maxSteps, null);
+        catalog = new DatasetCatalog(validator);
         rejected = registry.counter("imitation.demonstrations.dead.lettered");
         accepted = registry.counter("imitation.demonstrations.valid");
     }
