@@ -4,11 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.github.imitation.kafka.testing.EmbeddedKafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaTestResource.class)
 class HealthAndInfoTest {
 
     private static final String SERVICE = "rollout-service";
