@@ -82,6 +82,15 @@ public final class RunDirectory implements AutoCloseable {
     public ObjectNode finish(PolicySnapshot snapshot, long envSteps, double wallSeconds, String curveLabel, String xLabel,
             java.util.function.Consumer<ObjectNode> extraFields) throws IOException {
         Path policyFile = OnnxPolicyExporter.write(snapshot, dir.resolve(POLICY_FILE));
+        return finish(policyFile, envSteps, wallSeconds, curveLabel, xLabel, extraFields);
+    }
+
+    /**
+     * As {@link #finish(PolicySnapshot, long, double, String, String, java.util.function.Consumer)} for a
+     * policy already written to {@code policyFile} (e.g. downloaded from the pipeline).
+     */
+    public ObjectNode finish(Path policyFile, long envSteps, double wallSeconds, String curveLabel, String xLabel,
+            java.util.function.Consumer<ObjectNode> extraFields) throws IOException {
         EvaluationResult evaluation;
         try (OnnxPolicy policy = OnnxPolicy.load(policyFile)) {
             evaluation = Evaluation.evaluate(policy, envId, EVAL_EPISODES, EVAL_SEED_OFFSET + seed, true);

@@ -1,0 +1,328 @@
+package io.github.imitation.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.cli.run.Progress;
+import io.github.imitation.cli.run.RunDirectory;
+import io.github.imitation.cli.up.PipelineClient;
+import io.github.imitation.cli.up.ServiceProcesses;
+import io.github.imitation.data.DemonstrationsJsonl;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.kafka.EmbeddedKafkaBroker;
+import io.github.imitation.kafka.TopicLayout;
+import io.github.imitation.messages.RunSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code imitation up}: the whole distributed pipeline on this machine. Starts a real Kafka node (unless
+ * {@code --bootstrap}), the four services as separate processes, trains or loads an expert and publishes
+ * its demonstrations (unless {@code --dataset}), starts the run through the policy-service's API, shows
+ * progress, and writes the run directory (policy.onnx, summary.json, metrics.jsonl, learning-curve.png).
+ */
+@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the whole pipeline locally: Kafka, expert-, rollout-, discriminator- and policy-service as processes.",
+                "Without --exit-when-done it keeps everything running after the run and prints the URLs; Ctrl-C stops all."})
+final class UpCommand implements Callable<Integer> {
+
+    static final List<String> SERVICES = List.of("expert-service", "rollout-service", "discriminator-service",
+            "policy-service");
+
+    @Option(names = "--env", required = true, description = "environment id")
+    String env;
+
+    @Option(names = "--algo", required = true, description = "gail, airl, bc, dagger or ppo")
+    String algo;
+
+    static final class DemonstrationSource {
+        @Option(names = "--demos", description = "train or load an expert and publish this many of its episodes (default 10)")
+        Integer demos;
+
+        @Option(names = "--dataset", description = "publish these demonstrations (JSON Lines, docs/demonstrations.md) instead")
+        Path dataset;
+    }
+
+    @ArgGroup(exclusive = true)
+    DemonstrationSource source = new DemonstrationSource();
+
+    @Option(names = "--max-env-steps", description = "env-step budget of the run (default: the algorithm's for the env)")
+    Long maxEnvSteps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--exit-when-done", description = "stop everything and exit once the run has finished")
+    boolean exitWhenDone;
+
+    @Option(names = "--out", description = "run directory (default: runs/up-ENV-ALGO-seedN)")
+    Path out;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "use this Kafka instead of starting one")
+    String bootstrap;
+
+    @Option(names = "--port-base", defaultValue = "8081",
+            description = "HTTP ports: expert PORT, rollout +1, discriminator +2, policy +3, extra rollout replicas +4... (default: ${DEFAULT-VALUE})")
+    int portBase;
+
+    @Option(names = "--rollout-replicas", defaultValue = "1", description = "rollout-service processes (default: ${DEFAULT-VALUE})")
+    int rolloutReplicas;
+
+    @Option(names = "--max-policy-lag", defaultValue = "1",
+            description = "policy versions a rollout batch may lag behind the learner (default: ${DEFAULT-VALUE})")
+    int maxPolicyLag;
+
+    @Option(names = "--subsample", defaultValue = "1", description = "keep every k-th expert transition (default: ${DEFAULT-VALUE})")
+    int subsample;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a hyperparameter (repeatable), as for train")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "no progress on stderr")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!RunSpec.ALGORITHMS.contains(algo)) {
+            throw new IllegalArgumentException("--algo must be one of " + RunSpec.ALGORITHMS + ", got " + algo);
+        }
+        EnvRegistry.spec(env);
+        if (rolloutReplicas < 1) {
+            throw new IllegalArgumentException("--rollout-replicas must be at least 1");
+        }
+        Map<String, String> settings = ConfigOverrides.parse(overrides);
+        Path runDir = out != null ? out : Path.of("runs", "up-" + env + "-" + algo + "-seed" + seed);
+        Files.createDirectories(runDir);
+        PrintStream err = System.err;
+        long started = System.nanoTime();
+        EmbeddedKafkaBroker broker = null;
+        CountDownLatch stop = new CountDownLatch(1);
+        ServiceProcesses processes = new ServiceProcesses(projectRoot(), runDir.resolve("logs"));
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            processes.close();
+        }, "imitation-up-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            SERVICES.forEach(processes::jar); // fail before starting anything if a service is not built
+            String kafka = bootstrap;
+            if (kafka == null) {
+                broker = EmbeddedKafkaBroker.start(0, runDir.resolve("kafka"));
+                kafka = broker.bootstrapServers();
+            }
+            TopicLayout.ensureTopics(kafka);
+            err.println("up: Kafka at " + kafka + (broker == null ? "" : " (embedded, data in " + broker.dataDir() + ")"));
+            List<ServiceProcesses.Service> started2 = startServices(processes, kafka, runDir);
+            for (ServiceProcesses.Service s : started2) {
+                processes.awaitReady(s, Duration.ofSeconds(180));
+            }
+            err.printf(Locale.ROOT, "up: %d services ready in %.1f s (logs in %s)%n", started2.size(), seconds(started),
+                    runDir.resolve("logs"));
+            PipelineClient client = new PipelineClient(url(0), url(3));
+            ObjectNode spec = Json.mapper().createObjectNode();
+            String runId = "up-" + env.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-" + algo + "-"
+                    + Long.toString(System.currentTimeMillis(), 36);
+            spec.put("run_id", runId).put("env", env).put("algo", algo).put("seed", seed)
+                    .put("max_policy_lag", maxPolicyLag).put("subsample", subsample);
+            if (maxEnvSteps != null) {
+                spec.put("max_env_steps", maxEnvSteps);
+            }
+            ObjectNode overridesNode = spec.putObject("overrides");
+            settings.forEach(overridesNode::put);
+            prepareDemonstrations(client, spec, runDir, err);
+            client.createRun(spec);
+            err.println("up: run " + runId + " started: " + url(3) + "/api/v1/runs/" + runId);
+            long trainingStart = System.nanoTime();
+            JsonNode finalRecord;
+            try (RunDirectory run = new RunDirectory(runDir, env, algo, seed, Json.mapper())) {
+                finalRecord = follow(client, runId, run, err);
+                double trainingSeconds = seconds(trainingStart);
+                writeResults(client, runId, finalRecord, run, seconds(started), trainingSeconds, err);
+            }
+            if (!exitWhenDone) {
+                err.println("up: everything keeps running; Ctrl-C stops it. Run status: " + url(3) + "/api/v1/runs/" + runId);
+                for (int i = 0; i < SERVICES.size(); i++) {
+                    err.println("  " + SERVICES.get(i) + ": " + url(i) + "  (metrics " + url(i) + "/q/metrics, API "
+                            + url(i) + "/q/swagger-ui)");
+                }
+                stop.await();
+            }
+            String phase = finalRecord.path("status").path("phase").asText();
+            return "COMPLETED".equals(phase) ? 0 : 1;
+        } finally {
+            processes.close();
+            if (broker != null) {
+                broker.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
+        }
+    }
+
+    private String url(int offset) {
+        return "http://localhost:" + (portBase + offset);
+    }
+
+    private List<ServiceProcesses.Service> startServices(ServiceProcesses processes, String kafka, Path runDir)
+            throws IOException {
+        List<ServiceProcesses.Service> started = new ArrayList<>();
+        for (int i = 0; i < SERVICES.size(); i++) {
+            String name = SERVICES.get(i);
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("kafka.bootstrap.servers", kafka);
+            properties.put("imitation.data-dir", runDir.resolve("data").resolve(name).toAbsolutePath().toString());
+            properties.put("imitation.expert-service.url", url(0));
+            if (name.equals("rollout-service")) {
+                properties.put("imitation.rollout.worker-id", "rollout-0");
+            }
+            started.add(processes.start(name, name, portBase + i, properties));
+        }
+        for (int r = 1; r < rolloutReplicas; r++) {
+            started.add(processes.start("rollout-service", "rollout-service-" + r, portBase + 3 + r, Map.of(
+                    "kafka.bootstrap.servers", kafka, "imitation.rollout.worker-id", "rollout-" + r)));
+        }
+        return started;
+    }
+
+    /** Puts the dataset (and for DAgger the expert) in place and names them in the run spec. */
+    private void prepareDemonstrations(PipelineClient client, ObjectNode spec, Path runDir, PrintStream err)
+            throws IOException, InterruptedException {
+        boolean needsExpert = algo.equals("dagger") || (!algo.equals("ppo") && source.dataset == null);
+        String expertId = env.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-expert";
+        if (needsExpert) {
+            Path expert = ExpertCache.policy(projectRoot(), env, 0, quiet);
+            client.uploadExpert(expertId, Files.readAllBytes(expert), env);
+            err.println("up: expert " + expertId + " from " + expert);
+            spec.put("expert", expertId);
+        }
+        if (algo.equals("ppo")) {
+            return;
+        }
+        if (source.dataset != null) {
+            List<Trajectory> trajectories = DemonstrationsJsonl.read(source.dataset);
+            if (!trajectories.get(0).env().equals(env)) {
+                throw new IllegalArgumentException(source.dataset + " holds " + trajectories.get(0).env()
+                        + " demonstrations, not " + env);
+            }
+            String dataset = source.dataset.getFileName().toString().replaceAll("\\.[^.]*$", "")
+                    .replaceAll("[^A-Za-z0-9._-]", "-");
+            StringBuilder ndjson = new StringBuilder();
+            for (Trajectory t : trajectories) {
+                ndjson.append(DemonstrationsJsonl.toLine(t)).append('\n');
+            }
+            client.uploadDemonstrations(dataset, ndjson.toString());
+            spec.put("dataset", dataset);
+            err.println("up: published " + trajectories.size() + " demonstrations of " + source.dataset + " as dataset "
+                    + dataset);
+        } else {
+            int episodes = source.demos == null ? 10 : source.demos;
+            String dataset = expertId + "-" + episodes + "-seed" + seed;
+            JsonNode result = client.generateDemonstrations(expertId, dataset, episodes, seed);
+            spec.put("dataset", dataset);
+            err.printf(Locale.ROOT, "up: published %d expert demonstrations (mean return %.2f) as dataset %s%n",
+                    result.path("published").asInt(), result.path("mean_return").asDouble(), dataset);
+        }
+    }
+
+    /** Polls the run until it finishes, logging a metrics line per poll and the evaluations as the curve. */
+    private JsonNode follow(PipelineClient client, String runId, RunDirectory run, PrintStream err) throws Exception {
+        long budget = maxEnvSteps != null ? maxEnvSteps : 0;
+        Progress progress = new Progress(err, quiet, algo + " " + env + " (distributed)", Math.max(1, budget));
+        long lastEvaluatedVersion = -1;
+        long start = System.nanoTime();
+        while (true) {
+            JsonNode record = client.run(runId);
+            JsonNode status = record.path("status");
+            ObjectNode line = run.metrics().newLine();
+            line.put("wall_seconds", Math.round(seconds(start) * 10) / 10.0);
+            line.put("env_steps", status.path("env_steps").asLong());
+            line.put("policy_version", status.path("policy_version").asLong());
+            line.put("batches", status.path("batches").asLong());
+            line.put("stale_batches_dropped", status.path("stale_batches_dropped").asLong());
+            JsonNode evaluation = status.path("evaluation");
+            if (evaluation.isObject() && evaluation.path("policy_version").asLong() != lastEvaluatedVersion) {
+                lastEvaluatedVersion = evaluation.path("policy_version").asLong();
+                line.put("eval_policy_version", lastEvaluatedVersion);
+                line.put("eval_env_steps", evaluation.path("env_steps").asLong());
+                line.put("eval_mean_return", evaluation.path("mean_return").asDouble());
+                line.put("eval_std_return", evaluation.path("std_return").asDouble());
+                run.curvePoint(evaluation.path("env_steps").asDouble(), evaluation.path("mean_return").asDouble());
+            }
+            run.metrics().write(line);
+            progress.update(status.path("env_steps").asLong(), String.format(Locale.ROOT, "policy v%d, eval %s",
+                    status.path("policy_version").asLong(), evaluation.isObject()
+                            ? String.format(Locale.ROOT, "%.1f", evaluation.path("mean_return").asDouble()) : "-"));
+            String phase = status.path("phase").asText();
+            if (!"RUNNING".equals(phase)) {
+                progress.done("run " + phase.toLowerCase(Locale.ROOT) + (status.hasNonNull("message")
+                        ? ": " + status.get("message").asText() : ""));
+                return record;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private void writeResults(PipelineClient client, String runId, JsonNode record, RunDirectory run, double wallSeconds,
+            double trainingSeconds, PrintStream err) throws IOException, InterruptedException {
+        JsonNode status = record.path("status");
+        Path policyFile = run.dir().resolve(RunDirectory.POLICY_FILE);
+        Files.write(policyFile, client.policy(runId));
+        ObjectNode summary = run.finish(policyFile, status.path("env_steps").asLong(), wallSeconds,
+                "evaluation during training", "env steps", fields -> {
+                    fields.put("run_id", runId);
+                    fields.put("phase", status.path("phase").asText());
+                    fields.put("training_wall_seconds", Math.round(trainingSeconds * 10) / 10.0);
+                    fields.put("policy_versions", status.path("policy_version").asLong() + 1);
+                    fields.put("batches", status.path("batches").asLong());
+                    fields.put("stale_batches_dropped", status.path("stale_batches_dropped").asLong());
+                    fields.put("duplicate_batches_dropped", status.path("duplicate_batches_dropped").asLong());
+                    fields.put("kafka_bytes", status.path("kafka_bytes").asLong());
+                    fields.put("rollout_replicas", rolloutReplicas);
+                });
+        err.printf(Locale.ROOT, "up: %s %s: mean return %.2f ± %.2f over %d episodes after %d env steps (%.1f s "
+                        + "training, %.1f s in all); wrote %s%n", algo, env, summary.get("mean_return").asDouble(),
+                summary.get("std_return").asDouble(), summary.get("eval_episodes").asInt(),
+                summary.get("env_steps").asLong(), trainingSeconds, wallSeconds, run.dir().toAbsolutePath());
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** The checkout this CLI was built in: the service modules' builds sit next to imitation-cli. */
+    static Path projectRoot() {
+        String explicit = System.getenv("IMITATION_HOME");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        try {
+            Path p = Path.of(UpCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            for (Path dir = p; dir != null; dir = dir.getParent()) {
+                if (Files.isDirectory(dir.resolve("policy-service")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                    return dir;
+                }
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // fall through
+        }
+        return Path.of("").toAbsolutePath();
+    }
+}
