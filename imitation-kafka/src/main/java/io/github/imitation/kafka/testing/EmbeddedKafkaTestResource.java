@@ -15,10 +15,12 @@ import java.util.Map;
  * class PipelineTest { ... }
  * }</pre>
  *
- * and keep Dev Services off in the service's {@code application.properties}
- * ({@code quarkus.kafka.devservices.enabled=false}): they would want Docker. The node gets a free port
- * and a temporary directory; the application sees it as {@code kafka.bootstrap.servers}, which the
- * Quarkus Kafka extensions use as their default.
+ * with {@code imitation-kafka} as a test dependency of the service, and keep Dev Services off in its
+ * {@code application.properties} ({@code quarkus.devservices.enabled=false}, as the services have it):
+ * they would want Docker. {@code @QuarkusTestResource} applies to every {@code @QuarkusTest} of the
+ * module, so one node serves the whole test run. The node gets a free port and a temporary directory;
+ * the application sees it as {@code kafka.bootstrap.servers}, which the Quarkus Kafka extensions use as
+ * their default.
  *
  * <p>This class needs {@code quarkus-test-common}, which the module declares as provided and optional:
  * the services' tests bring it, the CLI (which uses the broker without Quarkus) does not.
