@@ -91,7 +91,7 @@ public final class StochasticPolicyNetwork {
         }
         NDArray std = logStd.exp();
         NDArray z = actions.sub(output).div(std);
-        NDArray logProb = z.square().mul(-0.5f).sub(logStd).sub((float) (0.5 * LOG_2PI)).sum(new int[] {1});
+        NDArray logProb = GraphScalars.mul(z.square(), -0.5f).sub(logStd).sub((float) (0.5 * LOG_2PI)).sum(new int[] {1});
         NDArray entropy = logStd.add((float) (0.5 + 0.5 * LOG_2PI)).sum().broadcast(new Shape(output.getShape().get(0)));
         return new NDArray[] {logProb, entropy};
     }

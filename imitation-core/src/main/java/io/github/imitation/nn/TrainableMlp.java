@@ -66,7 +66,7 @@ public final class TrainableMlp {
         for (int l = 0; l < weights.size(); l++) {
             x = Linear.linear(x, weights.get(l), biases.get(l)).singletonOrThrow();
             if (l + 1 < weights.size()) {
-                x = activation == Activation.TANH ? x.tanh() : x.maximum(0f);
+                x = activation == Activation.TANH ? x.tanh() : GraphScalars.maximum(x, 0f);
             }
         }
         return x;

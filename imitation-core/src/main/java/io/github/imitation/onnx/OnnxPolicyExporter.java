@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
@@ -84,8 +85,10 @@ public final class OnnxPolicyExporter {
     private static void categoricalOutputs(ONNXContext context, ONNXRef<?> logits, int n, int start) {
         logits.assignTo(context.floatOutput(OUTPUT_LOGITS, n));
         // select_last_index=0: ties go to the first maximum, as a Java argmax loop with '>' does.
+        // A TreeMap, not Map.of: the attributes are written in the map's iteration order, and Map.of's order
+        // changes from one JVM to the next, which made the same policy export to different bytes.
         ONNXRef<?> greedy = context.operation(OnnxOps.ARG_MAX, List.of(logits), "greedy_index",
-                Map.of("axis", 1, "keepdims", 0));
+                new TreeMap<>(Map.of("axis", 1, "keepdims", 0)));
         if (start != 0) {
             greedy = context.operation(ONNXOperators.ADD, List.of(greedy, context.constant("action_start", (long) start)),
                     "greedy_action");

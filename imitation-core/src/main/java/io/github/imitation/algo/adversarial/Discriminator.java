@@ -17,6 +17,7 @@ import io.github.imitation.env.Space;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DenseLayer;
 import io.github.imitation.nn.DjlRuntime;
+import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.ParameterValues;
@@ -391,7 +392,8 @@ public final class Discriminator implements AutoCloseable {
         for (int i = 0; i < index.length; i++) {
             logProbs[i] = samples.logProbs()[index[i]];
         }
-        NDArray f = logit.add(shaping.forward(nextStates).squeeze(1).mul((float) gamma)).sub(shaping.forward(states).squeeze(1));
+        NDArray f = logit.add(GraphScalars.mul(shaping.forward(nextStates).squeeze(1), (float) gamma))
+                .sub(shaping.forward(states).squeeze(1));
         return f.sub(scope.create(logProbs));
     }
 
@@ -419,13 +421,13 @@ public final class Discriminator implements AutoCloseable {
             NDArray expertLogits = logitArray(scope, expert, expertIndex);
             NDArray policyLogits = logitArray(scope, policy, policyIndex);
             // Logistic loss with targets y: softplus(l) − y·l (expert y = 1 − ε, policy y = ε).
-            NDArray expertLoss = Activation.softPlus(expertLogits).sub(expertLogits.mul(1f - smoothing)).mean();
-            NDArray policyLoss = Activation.softPlus(policyLogits).sub(policyLogits.mul(smoothing)).mean();
+            NDArray expertLoss = Activation.softPlus(expertLogits).sub(GraphScalars.mul(expertLogits, 1f - smoothing)).mean();
+            NDArray policyLoss = Activation.softPlus(policyLogits).sub(GraphScalars.mul(policyLogits, smoothing)).mean();
             NDArray loss = expertLoss.add(policyLoss);
             if (config.entropyWeight() > 0) {
                 NDArray all = expertLogits.concat(policyLogits);
                 NDArray entropy = Activation.softPlus(all).sub(all.mul(Activation.sigmoid(all))).mean();
-                loss = loss.sub(entropy.mul((float) config.entropyWeight()));
+                loss = loss.sub(GraphScalars.mul(entropy, (float) config.entropyWeight()));
             }
             collector.backward(loss);
             optimizer.step(0);

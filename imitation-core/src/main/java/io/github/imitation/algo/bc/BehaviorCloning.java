@@ -13,6 +13,7 @@ import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
+import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
@@ -100,7 +101,7 @@ public final class BehaviorCloning {
                         NDArray loss = fit;
                         if (config.entropyWeight() > 0) {
                             NDArray entropy = policy.logProbAndEntropy(batch[0], batch[1])[1].mean();
-                            loss = loss.sub(entropy.mul((float) config.entropyWeight()));
+                            loss = loss.sub(GraphScalars.mul(entropy, (float) config.entropyWeight()));
                         }
                         if (config.l2Weight() > 0) {
                             NDArray l2 = null;
@@ -108,7 +109,7 @@ public final class BehaviorCloning {
                                 NDArray sq = p.square().sum();
                                 l2 = l2 == null ? sq : l2.add(sq);
                             }
-                            loss = loss.add(l2.mul((float) (config.l2Weight() / 2)));
+                            loss = loss.add(l2.mul(GraphScalars.constant(scope, (float) (config.l2Weight() / 2))));
                         }
                         collector.backward(loss);
                         optimizer.step(0);

@@ -13,6 +13,7 @@ import io.github.imitation.env.Space;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
+import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.ParameterValues;
 import io.github.imitation.nn.PolicySnapshot;
@@ -467,12 +468,13 @@ public final class Ppo implements AutoCloseable {
             NDArray valueLoss;
             if (config.clipValueLoss()) {
                 NDArray clippedValue = oldValue.add(value.sub(oldValue).clip(-clip, clip));
-                valueLoss = value.sub(target).square().maximum(clippedValue.sub(target).square()).mean().mul(0.5f);
+                valueLoss = GraphScalars.mul(value.sub(target).square().maximum(clippedValue.sub(target).square()).mean(), 0.5f);
             } else {
-                valueLoss = value.sub(target).square().mean().mul(0.5f);
+                valueLoss = GraphScalars.mul(value.sub(target).square().mean(), 0.5f);
             }
             NDArray entropy = logProbAndEntropy[1].mean();
-            NDArray loss = policyLoss.sub(entropy.mul((float) config.entCoef())).add(valueLoss.mul((float) config.vfCoef()));
+            NDArray loss = policyLoss.sub(GraphScalars.mul(entropy, (float) config.entCoef()))
+                    .add(GraphScalars.mul(valueLoss, (float) config.vfCoef()));
             collector.backward(loss);
             optimizer.step(config.maxGradNorm());
 
