@@ -36,6 +36,10 @@ public class RolloutLoops {
     @ConfigProperty(name = "imitation.rollout.onnx-threads", defaultValue = "1")
     int onnxThreads;
 
+    /** How long a loop waits for an answer to its batches in flight before it assumes they were dropped. */
+    @ConfigProperty(name = "imitation.rollout.stall-timeout", defaultValue = "PT10S")
+    java.time.Duration stallTimeout;
+
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, PolicyVersion> policies = new ConcurrentHashMap<>();
     private final Map<String, RunLoop> loops = new ConcurrentHashMap<>();
@@ -72,7 +76,8 @@ public class RolloutLoops {
             loops.remove(runId).stop();
             LOG.infof("run %s: stopped rolling out (%s)", runId, record == null ? "deleted" : record.status().phase());
         } else if (wanted && loop == null && policies.containsKey(runId)) {
-            RunLoop started = new RunLoop(record.spec(), workerId, onnxThreads, rollouts, registry);
+            RunLoop started = new RunLoop(record.spec(), workerId, onnxThreads, stallTimeout.toMillis(), rollouts,
+                    registry);
             loops.put(runId, started);
             started.offer(policies.get(runId));
             started.start();

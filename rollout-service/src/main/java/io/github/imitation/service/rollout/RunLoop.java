@@ -17,8 +17,14 @@ import org.jboss.logging.Logger;
 
 /**
  * The rollout loop of one run on one replica: act with the newest policy version it has, publish the
- * batch, and run ahead of the learner by at most {@code maxPolicyLag + 1} batches per version, so that
- * collection overlaps learning without producing batches the learner would drop as stale.
+ * batch, and keep at most {@code maxPolicyLag + 1} batches in flight, so that collection overlaps
+ * learning without producing batches the learner would drop as stale.
+ *
+ * <p>In flight means sent but not yet answered by a new version: the learner makes one version per
+ * batch it applies, so after the newest version {@code V} the batches still ahead of it number
+ * {@code sent - (V - firstVersion)}. Other replicas' batches only make that estimate pessimistic; a
+ * batch the learner dropped would make it stall, so after {@code stallMillis} without a new version
+ * the count restarts from zero.
  */
 final class RunLoop implements Runnable {
 
@@ -28,7 +34,8 @@ final class RunLoop implements Runnable {
     private final String workerId;
     private final int onnxThreads;
     private final Emitter<byte[]> out;
-    private final int batchesPerVersion;
+    private final int maxInFlight;
+    private final long stallMillis;
     private final Thread thread;
     private final Counter batches;
     private final Counter envSteps;
@@ -37,12 +44,13 @@ final class RunLoop implements Runnable {
     private PolicyVersion newest;
     private volatile boolean stopped;
 
-    RunLoop(RunSpec spec, String workerId, int onnxThreads, Emitter<byte[]> out, MeterRegistry registry) {
+    RunLoop(RunSpec spec, String workerId, int onnxThreads, long stallMillis, Emitter<byte[]> out, MeterRegistry registry) {
         this.spec = spec;
         this.workerId = workerId;
         this.onnxThreads = onnxThreads;
         this.out = out;
-        this.batchesPerVersion = spec.maxPolicyLag() + 1;
+        this.maxInFlight = spec.maxPolicyLag() + 1;
+        this.stallMillis = stallMillis;
         this.thread = new Thread(this, "rollout-" + spec.runId());
         this.thread.setDaemon(true);
         this.batches = registry.counter("imitation.rollout.batches", "run", spec.runId());
@@ -69,6 +77,11 @@ final class RunLoop implements Runnable {
         thread.interrupt();
     }
 
+    /** Batches sent that no version has answered yet (see the class comment). */
+    static long inFlight(long sent, long firstVersion, long newestVersion) {
+        return firstVersion < 0 ? 0 : sent - (newestVersion - firstVersion);
+    }
+
     long actingVersion() {
         return actingVersion.get();
     }
@@ -80,19 +93,29 @@ final class RunLoop implements Runnable {
         RolloutWorker worker = new RolloutWorker(spec.runId(), workerId, spec.env(), spec.ppoConfig().numEnvs(),
                 spec.ppoConfig().numSteps(), seed);
         OnnxPolicy policy = null;
-        int batchesWithPolicy = 0;
+        long sent = 0;
+        long firstVersion = -1;
         try {
             while (!stopped) {
                 PolicyVersion version;
                 synchronized (monitor) {
-                    while (!stopped && (newest == null
-                            || (newest.version() == actingVersion.get() && batchesWithPolicy >= batchesPerVersion))) {
-                        monitor.wait(1000);
+                    long waitingSince = System.currentTimeMillis();
+                    while (!stopped && (newest == null || inFlight(sent, firstVersion, newest.version()) >= maxInFlight)) {
+                        long waited = System.currentTimeMillis() - waitingSince;
+                        if (newest != null && waited >= stallMillis) {
+                            // No answer to what is in flight: assume the learner dropped it and start counting anew.
+                            firstVersion = newest.version() - sent;
+                            break;
+                        }
+                        monitor.wait(newest == null ? 1000 : stallMillis - waited);
                     }
                     version = newest;
                 }
                 if (stopped) {
                     break;
+                }
+                if (firstVersion < 0) {
+                    firstVersion = version.version();
                 }
                 if (version.version() != actingVersion.get()) {
                     if (policy != null) {
@@ -101,7 +124,6 @@ final class RunLoop implements Runnable {
                     policy = OnnxPolicy.load(version.onnx(), OnnxPolicy.Options.defaults().withIntraOpThreads(onnxThreads)
                             .withSeed(seed));
                     actingVersion.set(version.version());
-                    batchesWithPolicy = 0;
                 }
                 RolloutBatch batch = worker.collect(policy, version.version());
                 byte[] encoded = BinaryCodec.encode(batch);
@@ -117,7 +139,7 @@ final class RunLoop implements Runnable {
                     return java.util.concurrent.CompletableFuture.completedFuture(null);
                 }));
                 acked.get(30, TimeUnit.SECONDS);
-                batchesWithPolicy++;
+                sent++;
                 batches.increment();
                 envSteps.increment(batch.envSteps());
             }
