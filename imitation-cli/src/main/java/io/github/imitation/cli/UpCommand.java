@@ -208,7 +208,7 @@ final class UpCommand implements Callable<Integer> {
         boolean needsExpert = algo.equals("dagger") || (!algo.equals("ppo") && source.dataset == null);
         String expertId = env.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-expert";
         if (needsExpert) {
-            Path expert = ExpertCache.policy(projectRoot(), env, 0, quiet);
+            Path expert = ExpertCache.policy(projectRoot(), env, quiet);
             client.uploadExpert(expertId, Files.readAllBytes(expert), env);
             err.println("up: expert " + expertId + " from " + expert);
             spec.put("expert", expertId);
