@@ -12,6 +12,7 @@ import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.kafka.EmbeddedKafkaBroker;
 import io.github.imitation.kafka.TopicLayout;
+import io.github.imitation.messages.RunRecord;
 import io.github.imitation.messages.RunSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -244,8 +245,9 @@ final class UpCommand implements Callable<Integer> {
 
     /** Polls the run until it finishes, logging a metrics line per poll and the evaluations as the curve. */
     private JsonNode follow(PipelineClient client, String runId, RunDirectory run, PrintStream err) throws Exception {
-        long budget = maxEnvSteps != null ? maxEnvSteps : 0;
-        Progress progress = new Progress(err, quiet, algo + " " + env + " (distributed)", Math.max(1, budget));
+        RunSpec spec = RunRecord.mapper().treeToValue(client.run(runId).path("spec"), RunSpec.class);
+        long budget = spec.usesRollouts() ? spec.ppoConfig().totalTimesteps() : 0;
+        Progress progress = new Progress(err, quiet || budget == 0, algo + " " + env + " (distributed)", Math.max(1, budget));
         long lastEvaluatedVersion = -1;
         long start = System.nanoTime();
         while (true) {
