@@ -226,4 +226,27 @@ class ScoringKafkaTest {
             assertTrue(scored.matching(ofRun(noData)).isEmpty(), "a run without demonstrations is not scored");
         }
     }
+
+    @Test
+    void airlWaitsForThePolicyThatActed() throws Exception {
+        String dataset = unique("ds");
+        String runId = unique("airl");
+        publishDemonstrations(dataset);
+        publishRun(runId, "airl", dataset);
+        RolloutWorker worker = new RolloutWorker(runId, "w", ENV, NUM_ENVS, NUM_STEPS, 10);
+        RolloutBatch batch = worker.collect(policy, 0);
+        // The batch overtakes its policy version (published by the learner, read on another channel).
+        send(TopicLayout.ROLLOUTS, null, runId, BinaryCodec.encode(batch));
+        try (TopicTail scored = new TopicTail(bootstrap(), TopicLayout.ROLLOUTS_SCORED)) {
+            assertTrue(scored.quietFor(ofRun(runId), Duration.ofSeconds(2)).isEmpty(), "AIRL needs log π first");
+            byte[] onnx;
+            try (Ppo ppo = Ppo.learner(ENV, PpoDefaults.forEnv(ENV), 0)) {
+                onnx = OnnxPolicyExporter.toBytes(ppo.snapshot("ppo"));
+            }
+            send(TopicLayout.POLICIES, null, runId,
+                    BinaryCodec.encode(io.github.imitation.messages.PolicyVersion.of(runId, 0, ENV, "airl", 0, onnx)));
+            List<ConsumerRecord<String, byte[]>> out = scored.await(ofRun(runId), 1, WAIT);
+            checkScored(BinaryCodec.decodeScored(out.get(0).value()), batch, 1);
+        }
+    }
 }
