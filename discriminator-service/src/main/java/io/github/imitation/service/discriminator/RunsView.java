@@ -46,6 +46,9 @@ public class RunsView {
         try {
             PolicyVersion version = BinaryCodec.decodePolicy(record.value());
             policies.merge(version.runId(), version, (a, b) -> b.version() > a.version() ? b : a);
+            synchronized (this) {
+                notifyAll();
+            }
         } catch (MalformedMessageException e) {
             LOG.warnf("skipping policy record at il.policies offset %d: %s", record.offset(), e.getMessage());
         }
@@ -65,6 +68,23 @@ public class RunsView {
     }
 
     public Optional<PolicyVersion> policy(String runId) {
+        return Optional.ofNullable(policies.get(runId));
+    }
+
+    /**
+     * The run's newest policy once it is at least {@code minVersion}, waiting up to {@code timeoutMillis}
+     * (a batch can overtake the policies topic); after the timeout, the newest there is, if any.
+     */
+    public synchronized Optional<PolicyVersion> awaitPolicy(String runId, long minVersion, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (policies.get(runId) == null || policies.get(runId).version() < minVersion) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
         return Optional.ofNullable(policies.get(runId));
     }
 }

@@ -12,11 +12,13 @@ import io.github.imitation.messages.RunRecord;
 import io.github.imitation.messages.RunSpec;
 import io.github.imitation.messages.ScoredBatch;
 import io.github.imitation.onnx.OnnxPolicy;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -72,6 +74,13 @@ public class Scoring {
     @ConfigProperty(name = "imitation.discriminator.run-wait", defaultValue = "PT30S")
     Duration runWait;
 
+    private Counter skipped;
+
+    @PostConstruct
+    void init() {
+        skipped = registry.counter("imitation.discriminator.batches.skipped");
+    }
+
     /** Only the thread of {@link #score} touches these. */
     private final Map<String, RunScorer> scorers = new HashMap<>();
 
@@ -99,12 +108,14 @@ public class Scoring {
             registry.gauge("imitation.discriminator.batches", tags, batches);
         }
 
-        Discriminator.PolicyLogProbabilities logProbabilities() {
+        /** AIRL's log π of the expert's actions, by the policy that acted in {@code batch} or a newer one. */
+        Discriminator.PolicyLogProbabilities logProbabilities(RolloutBatch batch) throws InterruptedException {
             if (!spec.algo().equals("airl")) {
                 return null;
             }
-            PolicyVersion newest = runs.policy(spec.runId()).orElseThrow(() ->
-                    new IllegalStateException("run " + spec.runId() + ": no policy version yet for AIRL's log π"));
+            PolicyVersion newest = runs.awaitPolicy(spec.runId(), batch.policyVersion(), runWait.toMillis())
+                    .orElseThrow(() -> new IllegalStateException("run " + spec.runId()
+                            + ": no policy version within " + runWait + " for AIRL's log π"));
             if (policy == null || newest.version() != policyVersion.version()) {
                 if (policy != null) {
                     policy.close();
@@ -132,6 +143,7 @@ public class Scoring {
         try {
             batch = BinaryCodec.decodeRollout(record.value());
         } catch (MalformedMessageException e) {
+            skipped.increment();
             LOG.warnf("skipping undecodable batch at il.rollouts %d/%d: %s", record.partition(), record.offset(),
                     e.getMessage());
             return;
@@ -142,18 +154,38 @@ public class Scoring {
             if (record2.isEmpty() || !record2.get().spec().adversarial() || record2.get().status().phase().finished()) {
                 return;
             }
-            run = start(record2.get().spec());
+            try {
+                run = start(record2.get().spec());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "run %s: cannot start its discriminator; batch %s skipped", batch.runId(), batch.batchId());
+                run = null;
+            }
             if (run == null) {
+                skipped.increment();
                 return;
             }
         }
-        if (!run.seen.add(batch.batchId())) {
+        if (!batch.envId().equals(run.spec.env())) {
+            skip(record, batch, "it is from " + batch.envId() + ", the run is on " + run.spec.env());
+            return;
+        }
+        if (run.seen.contains(batch.batchId())) {
             return; // redelivered: this batch already trained the discriminator once
         }
+        ScoredBatch result;
+        try {
+            result = run.scorer.score(batch, run.logProbabilities(batch));
+        } catch (RuntimeException e) {
+            // A batch this discriminator cannot take must not stop the channel (fail-stop) for every run.
+            skipped.increment();
+            LOG.errorf(e, "run %s: cannot score batch %s at il.rollouts %d/%d, skipping it", batch.runId(), batch.batchId(),
+                    record.partition(), record.offset());
+            return;
+        }
+        run.seen.add(batch.batchId());
         if (run.seen.size() > REMEMBERED_BATCH_IDS) {
             run.seen.remove(run.seen.iterator().next());
         }
-        ScoredBatch result = run.scorer.score(batch, run.logProbabilities());
         send(batch.runId(), BinaryCodec.encode(result));
         run.batches.incrementAndGet();
         run.accuracies[0] = result.expertAccuracy();
@@ -162,6 +194,12 @@ public class Scoring {
             Checkpoints.writeDiscriminator(checkpointFile(batch.runId()), new Checkpoints.DiscriminatorState(
                     run.scorer.discriminator().parameterValues(), run.scorer.discriminator().rounds()));
         }
+    }
+
+    private void skip(ConsumerRecord<String, byte[]> record, RolloutBatch batch, String why) {
+        skipped.increment();
+        LOG.warnf("skipping batch %s of run %s at il.rollouts %d/%d: %s", batch.batchId(), batch.runId(), record.partition(),
+                record.offset(), why);
     }
 
     private RunScorer start(RunSpec spec) throws InterruptedException {

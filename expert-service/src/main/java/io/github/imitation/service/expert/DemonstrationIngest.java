@@ -69,8 +69,20 @@ public class DemonstrationIngest {
         return trajectories;
     }
 
-    /** Publishes validated trajectories, waiting until the broker has every one. */
+    /**
+     * Publishes trajectories, waiting until the broker has every one. They are validated first (generated
+     * episodes too: one longer than the configured limit would only be dead-lettered), all or nothing.
+     */
     public void publish(String datasetId, List<Trajectory> trajectories) throws Exception {
+        DemonstrationRecords.requireDatasetId(datasetId);
+        for (int i = 0; i < trajectories.size(); i++) {
+            try {
+                validator.validate(trajectories.get(i));
+            } catch (InvalidDemonstrationException e) {
+                throw new InvalidDemonstrationException("trajectory " + (i + 1) + " of " + trajectories.size() + ": "
+                        + e.problem());
+            }
+        }
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (Trajectory t : trajectories) {
             CompletableFuture<Void> acked = new CompletableFuture<>();

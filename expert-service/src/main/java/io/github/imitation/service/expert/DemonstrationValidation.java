@@ -94,8 +94,8 @@ public class DemonstrationValidation {
         headers.add(DemonstrationRecords.SOURCE_OFFSET_HEADER,
                 Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        byte[] value = record.value() == null ? new byte[0] : record.value();
-        deadLetters.send(Message.of(value)
+        // The value as it was, a null (tombstone) included.
+        deadLetters.send(Message.<byte[]>of(record.value())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).withHeaders(headers).build())
                 .withAck(() -> {
                     acked.complete(null);

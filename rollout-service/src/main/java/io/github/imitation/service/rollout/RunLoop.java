@@ -9,6 +9,7 @@ import io.github.imitation.rollout.RolloutWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -82,8 +83,18 @@ final class RunLoop implements Runnable {
         return firstVersion < 0 ? 0 : sent - (newestVersion - firstVersion);
     }
 
+    /** The version acting now, -1 before the first usable one. */
     long actingVersion() {
         return actingVersion.get();
+    }
+
+    RunSpec spec() {
+        return spec;
+    }
+
+    /** Batches this loop's run has published from this replica. */
+    long batchesPublished() {
+        return (long) batches.count();
     }
 
     @Override
@@ -95,57 +106,68 @@ final class RunLoop implements Runnable {
         OnnxPolicy policy = null;
         long sent = 0;
         long firstVersion = -1;
+        // A version that cannot act in this run's env (unloadable, other spaces) is skipped, not fatal: the
+        // loop waits for a newer one instead of dying with the run still registered as rolling out.
+        long unusableVersion = -1;
         try {
             while (!stopped) {
                 PolicyVersion version;
                 synchronized (monitor) {
                     long waitingSince = System.currentTimeMillis();
-                    while (!stopped && (newest == null || inFlight(sent, firstVersion, newest.version()) >= maxInFlight)) {
+                    while (!stopped && (newest == null || newest.version() == unusableVersion
+                            || inFlight(sent, firstVersion, newest.version()) >= maxInFlight)) {
                         long waited = System.currentTimeMillis() - waitingSince;
-                        if (newest != null && waited >= stallMillis) {
+                        if (newest != null && newest.version() != unusableVersion && waited >= stallMillis) {
                             // No answer to what is in flight: assume the learner dropped it and start counting anew.
                             firstVersion = newest.version() - sent;
                             break;
                         }
-                        monitor.wait(newest == null ? 1000 : stallMillis - waited);
+                        monitor.wait(newest == null || newest.version() == unusableVersion ? 1000
+                                : Math.max(1, stallMillis - waited));
                     }
                     version = newest;
                 }
                 if (stopped) {
                     break;
                 }
-                if (firstVersion < 0) {
-                    firstVersion = version.version();
-                }
                 if (version.version() != actingVersion.get()) {
+                    OnnxPolicy loaded;
+                    try {
+                        loaded = OnnxPolicy.forEnv(version.onnx(), spec.env(), OnnxPolicy.Options.defaults()
+                                .withIntraOpThreads(onnxThreads).withSeed(seed));
+                    } catch (RuntimeException e) {
+                        LOG.errorf("run %s: policy version %d cannot act in %s, waiting for a newer one: %s", spec.runId(),
+                                version.version(), spec.env(), e.getMessage());
+                        unusableVersion = version.version();
+                        continue;
+                    }
                     if (policy != null) {
                         policy.close();
                     }
-                    policy = OnnxPolicy.load(version.onnx(), OnnxPolicy.Options.defaults().withIntraOpThreads(onnxThreads)
-                            .withSeed(seed));
+                    policy = loaded;
                     actingVersion.set(version.version());
                 }
-                RolloutBatch batch = worker.collect(policy, version.version());
-                byte[] encoded = BinaryCodec.encode(batch);
-                Message<byte[]> message = Message.of(encoded).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withKey(spec.runId()).build());
-                // Wait for the broker's ack: a full buffer slows the loop down instead of growing memory.
-                java.util.concurrent.CompletableFuture<Void> acked = new java.util.concurrent.CompletableFuture<>();
-                out.send(message.withAck(() -> {
-                    acked.complete(null);
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                }).withNack(error -> {
-                    acked.completeExceptionally(error);
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                }));
-                acked.get(30, TimeUnit.SECONDS);
+                if (firstVersion < 0) {
+                    firstVersion = version.version();
+                }
+                try {
+                    publish(worker.collect(policy, version.version()));
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (stopped) {
+                        break;
+                    }
+                    // The broker may be away for a while: retry after a pause rather than end the run's rollouts.
+                    LOG.errorf("run %s: rollout batch failed, retrying in a second: %s", spec.runId(), e.toString());
+                    Thread.sleep(1000);
+                    continue;
+                }
                 sent++;
-                batches.increment();
-                envSteps.increment(batch.envSteps());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             if (!stopped) {
                 LOG.errorf(e, "run %s: rollout loop failed", spec.runId());
             }
@@ -154,5 +176,23 @@ final class RunLoop implements Runnable {
                 policy.close();
             }
         }
+    }
+
+    /** Sends one batch and waits for the broker's ack: a full buffer slows the loop down instead of growing memory. */
+    private void publish(RolloutBatch batch) throws Exception {
+        byte[] encoded = BinaryCodec.encode(batch);
+        Message<byte[]> message = Message.of(encoded).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(spec.runId()).build());
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        out.send(message.withAck(() -> {
+            acked.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }).withNack(error -> {
+            acked.completeExceptionally(error);
+            return CompletableFuture.completedFuture(null);
+        }));
+        acked.get(30, TimeUnit.SECONDS);
+        batches.increment();
+        envSteps.increment(batch.envSteps());
     }
 }
