@@ -164,32 +164,36 @@ class RolloutKafkaTest {
             for (ConsumerRecord<String, byte[]> r : first) {
                 checkBatch(BinaryCodec.decodeRollout(r.value()), spec, 0);
             }
-            // max_policy_lag + 1 = 2 batches per version: with no newer policy, the loop waits.
+            // max_policy_lag + 1 = 2 batches in flight: with no newer policy, the loop waits.
             List<ConsumerRecord<String, byte[]>> afterWait = rollouts.quietFor(ofRun(runId), Duration.ofSeconds(4));
             assertEquals(2, afterWait.size(), "batches of version 0 while no newer policy exists");
 
             // A redelivered status update (same run, still running) changes nothing.
             publishRun(spec, RunStatus.started(System.currentTimeMillis()).progressed(96, 0, 1, 0, 0, 1000,
                     System.currentTimeMillis()));
+            // Each new version answers one batch in flight, which frees room for one more.
             publishPolicy(runId, 1, onnx);
-            List<ConsumerRecord<String, byte[]>> v1 = rollouts.await(ofVersion(runId, 1), 2, WAIT);
-            for (ConsumerRecord<String, byte[]> r : v1) {
-                checkBatch(BinaryCodec.decodeRollout(r.value()), spec, 1);
-            }
+            List<ConsumerRecord<String, byte[]>> v1 = rollouts.await(ofVersion(runId, 1), 1, WAIT);
+            checkBatch(BinaryCodec.decodeRollout(v1.get(0).value()), spec, 1);
+            assertEquals(3, rollouts.quietFor(ofRun(runId), Duration.ofSeconds(3)).size(), "one more batch for version 1");
+            publishPolicy(runId, 2, onnx);
+            rollouts.await(ofVersion(runId, 2), 1, WAIT);
             List<ConsumerRecord<String, byte[]>> all = rollouts.quietFor(ofRun(runId), Duration.ofSeconds(3));
-            assertEquals(4, all.size(), "two batches per version");
+            assertEquals(4, all.size(), "one more batch for version 2");
             // A redelivered older version is ignored.
             publishPolicy(runId, 0, onnx);
             assertEquals(4, rollouts.quietFor(ofRun(runId), Duration.ofSeconds(3)).size());
 
             Set<String> ids = new HashSet<>();
             long[] sequences = new long[4];
+            long[] versions = new long[4];
             for (int i = 0; i < all.size(); i++) {
                 RolloutBatch b = BinaryCodec.decodeRollout(all.get(i).value());
                 ids.add(b.batchId());
                 sequences[i] = b.sequence();
-                assertEquals(i < 2 ? 0 : 1, b.policyVersion(), "versions in order");
+                versions[i] = b.policyVersion();
             }
+            assertEquals(List.of(0L, 0L, 1L, 2L), java.util.Arrays.stream(versions).boxed().toList(), "versions in order");
             assertEquals(4, ids.size(), "unique batch ids");
             assertEquals(List.of(0L, 1L, 2L, 3L), java.util.Arrays.stream(sequences).boxed().toList());
         }
