@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * Renders a kustomization with the tools that are there: {@code kubectl kustomize} (kubectl's built-in
  * kustomize), else a {@code kustomize build}. The binaries can be named with -Dkubectl=PATH or
  * -Dkustomize=PATH; without either on the PATH the tests that need a rendering are skipped with a message
- * saying so (there is no Java re-implementation of kustomize here).
+ * saying so (there is no Java re-implementation of kustomize here). -Dkubectl=none -Dkustomize=none pretend
+ * neither is installed.
  */
 final class Rendered {
 
@@ -65,6 +66,9 @@ final class Rendered {
 
     private static Optional<String> binary(String name) {
         String explicit = System.getProperty(name);
+        if ("none".equals(explicit)) {
+            return Optional.empty();
+        }
         if (explicit != null && !explicit.isBlank()) {
             return Optional.of(explicit);
         }
