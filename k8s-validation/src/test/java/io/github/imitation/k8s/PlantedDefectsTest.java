@@ -1,0 +1,114 @@
+package io.github.imitation.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The validation must fail on broken manifests, not only pass on good ones: each test copies k8s/ to a
+ * temporary directory, plants one defect, renders the local overlay and expects the check to name it.
+ */
+class PlantedDefectsTest {
+
+    @TempDir
+    Path copy;
+
+    private List<String> errorsAfter(String file, UnaryOperator<String> plant, String overlay) throws Exception {
+        assumeTrue(Rendered.renderer(Rendered.k8sDir()).isPresent(), Rendered::skipMessage);
+        Path source = Rendered.k8sDir();
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path target = copy.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Path planted = copy.resolve(file);
+        String before = Files.readString(planted);
+        String after = plant.apply(before);
+        assertTrue(!after.equals(before), "the defect was not planted in " + file);
+        Files.writeString(planted, after);
+        ManifestChecks checks = new ManifestChecks(overlay, Rendered.render(copy.resolve("overlays").resolve(overlay)));
+        List<String> errors = new ArrayList<>();
+        errors.addAll(checks.schema());
+        errors.addAll(checks.workloads());
+        errors.addAll(checks.references());
+        errors.addAll(checks.topics());
+        errors.addAll(checks.services());
+        return errors;
+    }
+
+    private static void assertReported(List<String> errors, String expected) {
+        assertTrue(errors.stream().anyMatch(e -> e.contains(expected)), "expected a problem containing \"" + expected + "\", got " + errors);
+    }
+
+    @Test
+    void aTypoInAFieldNameIsAnUnknownField() throws Exception {
+        List<String> errors = errorsAfter("base/policy-service.yaml", s -> s.replaceFirst("readinessProbe:", "readinesProbe:"), "local");
+        assertReported(errors, "Deployment/policy-service: unknown field .spec.template.spec.containers[0].readinesProbe");
+        assertReported(errors, "Deployment/policy-service container app: has no readinessProbe");
+    }
+
+    @Test
+    void aMissingLivenessProbeIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/expert-service.yaml",
+                s -> s.replaceFirst("(?s)          livenessProbe:\n.*?(?=          readinessProbe:)", ""), "gpu");
+        assertReported(errors, "Deployment/expert-service container app: has no livenessProbe");
+    }
+
+    @Test
+    void aTypoInAStrimziFieldIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/kafka/kafka.yaml", s -> s.replace("kraftMetadata: shared", "kraftMetdata: shared"), "local");
+        assertReported(errors, "KafkaNodePool/dual-role: .spec.storage.volumes[0].kraftMetdata is not a known field");
+    }
+
+    @Test
+    void aTopicConfigThatDiffersFromTopicLayoutIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/kafka/topics.yaml", s -> s.replaceFirst("partitions: 4", "partitions: 3"), "local");
+        assertReported(errors, "KafkaTopic/il.rollouts: 3 partitions, TopicLayout has 4");
+    }
+
+    @Test
+    void aMisspelledKafkaEnvVarIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/config.yaml", s -> s.replace("KAFKA_SASL_MECHANISM:", "KAFKA_SASL_MECHANISMS:"), "local");
+        assertReported(errors, "env KAFKA_SASL_MECHANISMS would be the Kafka client setting sasl.mechanisms, which Kafka does not have");
+    }
+
+    @Test
+    void anAclBeyondWhatTheServiceUsesIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/kafka/users.yaml",
+                s -> s.replaceFirst("name: il.rollouts\n          patternType: literal\n        operations:\n          - Write",
+                        "name: il.rollouts\n          patternType: literal\n        operations:\n          - Read\n          - Write"), "local");
+        assertReported(errors, "KafkaUser/rollout-service (used by rollout-service): grants [Read] on topic il.rollouts");
+    }
+
+    @Test
+    void aGpuOutsideInferenceIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/rollout-service.yaml",
+                s -> s.replaceFirst("            limits:\n", "            limits:\n              nvidia.com/gpu: \"1\"\n"), "gpu");
+        assertReported(errors, "Deployment/rollout-service container app: asks for nvidia.com/gpu");
+    }
+
+    @Test
+    void aKedaKafkaTriggerWithoutLagThresholdIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/rollout-service-scaling.yaml", s -> s.replaceFirst("        lagThreshold: \"4\"\n", ""), "local");
+        assertReported(errors, "ScaledObject/rollout-service: trigger scored_backlog (kafka): metadata.lagThreshold is required");
+    }
+
+    @Test
+    void aWrongPortIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/discriminator-service.yaml", s -> s.replace("containerPort: 8083", "containerPort: 8038"), "local");
+        assertReported(errors, "port http is 8038 but discriminator-service listens on 8083");
+    }
+}
