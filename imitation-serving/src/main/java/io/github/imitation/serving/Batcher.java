@@ -37,6 +37,11 @@ final class Batcher implements AutoCloseable {
     private final AtomicInteger queuedRows = new AtomicInteger();
     private final Thread worker;
     private volatile boolean running = true;
+    /** Written by the worker only; read by {@link #stats()} from any thread. */
+    private volatile long batches;
+    private volatile long requests;
+    private volatile long rowsServed;
+    private volatile long largestBatch;
 
     Batcher(String name, ServingConfig config) {
         this.name = name;
@@ -103,10 +108,23 @@ final class Batcher implements AutoCloseable {
                 rows += next.rows();
             }
             queuedRows.addAndGet(-rows);
+            count(batch.size(), rows);
             execute(head.model(), batch, rows);
             batch.clear();
         }
         failQueued();
+    }
+
+    /** Single writer (the worker), so plain increments of the volatile fields are safe. */
+    private void count(int jobs, int rows) {
+        batches++;
+        requests += jobs;
+        rowsServed += rows;
+        largestBatch = Math.max(largestBatch, rows);
+    }
+
+    BatchStats stats() {
+        return new BatchStats(batches, requests, rowsServed, largestBatch);
     }
 
     private void execute(LoadedModel model, List<InferenceJob> batch, int rows) {

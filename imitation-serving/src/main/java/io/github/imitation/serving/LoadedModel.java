@@ -38,6 +38,7 @@ final class LoadedModel {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final AtomicInteger references = new AtomicInteger(1);
+    private final Runnable onClose;
 
     /** Direct buffers for {@code capacity} rows and tensors wrapping their first b rows, by b; batcher thread only. */
     private int capacity;
@@ -47,12 +48,14 @@ final class LoadedModel {
     private ByteBuffer modelAction;
     private RunTensors[] tensorsByRows = new RunTensors[0];
 
-    LoadedModel(String name, long version, ModelSignature signature, OrtEnvironment environment, OrtSession session) {
+    LoadedModel(String name, long version, ModelSignature signature, OrtEnvironment environment, OrtSession session,
+            Runnable onClose) {
         this.name = name;
         this.version = version;
         this.signature = signature;
         this.environment = environment;
         this.session = session;
+        this.onClose = onClose;
     }
 
     String name() {
@@ -251,6 +254,7 @@ final class LoadedModel {
         } catch (OrtException e) {
             // Nothing to recover: the session is gone either way.
         }
+        onClose.run();
     }
 
     @Override

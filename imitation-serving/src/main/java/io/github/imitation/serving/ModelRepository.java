@@ -42,6 +42,7 @@ public final class ModelRepository implements AutoCloseable {
     private final ServingConfig config;
     private final SessionFactory sessions;
     private final Map<String, Entry> models = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger openSessions = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     public ModelRepository(ServingConfig config) {
@@ -140,7 +141,10 @@ public final class ModelRepository implements AutoCloseable {
     private LoadedModel open(String name, long version, byte[] onnxModel) {
         OrtSession session = sessions.create(onnxModel);
         try {
-            return new LoadedModel(name, version, ModelSignature.of(session), sessions.environment(), session);
+            LoadedModel model = new LoadedModel(name, version, ModelSignature.of(session), sessions.environment(), session,
+                    openSessions::decrementAndGet);
+            openSessions.incrementAndGet();
+            return model;
         } catch (OrtException | RuntimeException e) {
             try {
                 session.close();
@@ -176,6 +180,17 @@ public final class ModelRepository implements AutoCloseable {
     /** Whether at least one model is known and every known model has a version. */
     public boolean isReady() {
         return !closed && !models.isEmpty() && models.values().stream().noneMatch(e -> e.versions.isEmpty());
+    }
+
+    /** The batching counters of {@code name}; empty for an unknown model. */
+    public Optional<BatchStats> stats(String name) {
+        Entry entry = models.get(name);
+        return entry == null ? Optional.empty() : Optional.of(entry.batcher.stats());
+    }
+
+    /** Sessions created and not yet closed, over all models and versions (for tests of the hot swap). */
+    int openSessions() {
+        return openSessions.get();
     }
 
     /** Where sessions run: {@code cpu} or {@code cuda:N}. */

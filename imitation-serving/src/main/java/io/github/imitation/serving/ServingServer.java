@@ -46,6 +46,12 @@ public final class ServingServer implements AutoCloseable {
                 public void start(Promise<Void> started) {
                     Router router = Router.router(vertx);
                     ServingRoutes.mount(router, repository);
+                    // This router is all ours: any other path is a JSON 404 too (e.g. one that normalizes
+                    // out of the prefixes, like /api/v1/policies/../act).
+                    JsonCodec json = new JsonCodec();
+                    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
+                            .putHeader("Content-Type", "application/json")
+                            .end(json.error("no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath())));
                     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                             .setTcpNoDelay(true).setCompressionSupported(false);
                     vertx.createHttpServer(options).requestHandler(router).listen()
