@@ -60,14 +60,15 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "measured seconds per load (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "3", description = "warm-up seconds per load (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "warm-up of the whole HTTP path (JIT) before the first load (default: ${DEFAULT-VALUE})")
     double warmupSeconds;
 
     @Option(names = "--client-event-loops", defaultValue = "1",
             description = "event loops of the load generator (default: ${DEFAULT-VALUE})")
     int clientEventLoops;
 
-    @Option(names = "--quick", description = "1 s warm-up and 1 s per load (smoke test, noisy figures)")
+    @Option(names = "--quick", description = "2 s warm-up and 1 s per load (smoke test, noisy figures)")
     boolean quick;
 
     @Option(names = "--out", defaultValue = "results/bench-serve.json", description = "results file (default: ${DEFAULT-VALUE})")
@@ -86,7 +87,8 @@ final class BenchServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--rows must be positive, got " + r);
             }
         });
-        Duration warmup = Duration.ofMillis((long) ((quick ? 1 : warmupSeconds) * 1000));
+        Duration initialWarmup = Duration.ofMillis((long) ((quick ? 2 : warmupSeconds) * 1000));
+        Duration warmup = Duration.ofSeconds(1);
         Duration measure = Duration.ofMillis((long) ((quick ? 1 : seconds) * 1000));
         byte[] bytes = model == null ? RandomPolicies.onnx(envId, 1, 0) : Files.readAllBytes(CliChecks.existingFile(model, "model"));
 
@@ -109,14 +111,23 @@ final class BenchServeCommand implements Callable<Integer> {
             ModelRepository repository = new ModelRepository(config);
             repository.publish("bench", 1, bytes);
             server.put("device", repository.device());
-            Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientEventLoops));
+            Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientEventLoops)
+                    .setPreferNativeTransport(!Boolean.getBoolean("imitation.serving.nio")));
             try (ServingServer endpoint = ServingServer.start(repository, "127.0.0.1", 0, serving.eventLoops)) {
                 HttpLoad load = new HttpLoad(clientVertx, endpoint.port());
+                // Until the JIT has compiled the HTTP path, it takes most of the CPU: warm every request size up
+                // under load first, so that each measured load needs only a short warm-up of its own.
+                System.err.println("bench serve: warming up for " + initialWarmup.toSeconds() + " s");
+                for (int rows : rowsPerRequest) {
+                    Buffer body = Buffer.buffer(inferBody(observations(rows * obsSize, rows), rows, obsSize));
+                    load.run("/v2/models/bench/infer", body, connections, initialWarmup.dividedBy(rowsPerRequest.size()),
+                            Duration.ofMillis(1));
+                }
                 for (int rows : rowsPerRequest) {
                     float[] observations = observations(rows * obsSize, rows);
                     ObjectNode line = results.addObject();
                     line.put("observations_per_request", rows);
-                    ObjectNode ceiling = inProcess(policy, observations, rows, warmup, measure);
+                    ObjectNode ceiling = inProcess(policy, observations, rows, warmup.multipliedBy(2), measure);
                     line.set("in_process", ceiling);
                     Buffer body = Buffer.buffer(inferBody(observations, rows, obsSize));
                     line.put("request_bytes", body.length());
@@ -132,15 +143,16 @@ final class BenchServeCommand implements Callable<Integer> {
                         http.put("p99_ms", result.p99Millis());
                         http.put("mean_ms", round3(result.meanMillis()));
                         http.put("errors", result.errors());
+                        http.put("cpu_us_per_request", round3(result.cpuMicrosPerRequest()));
                         http.put("requests_per_onnx_call", round3((double) (after.requests() - before.requests())
                                 / Math.max(1, after.batches() - before.batches())));
                         http.put("percent_of_ceiling", round3(100.0 * result.requestsPerSecond() * rows
                                 / ceiling.get("observations_per_second").asDouble()));
                         System.err.printf(Locale.ROOT, "bench serve: %d obs/request, %d connection(s): %.0f requests/s,"
-                                + " p50 %.3f ms, p99 %.3f ms, %.1f%% of in-process (%d obs/s), %d errors%n", rows, c,
+                                + " p50 %.3f ms, p99 %.3f ms, %.1f%% of in-process (%d obs/s), %.1f CPU us/request, %d errors%n", rows, c,
                                 result.requestsPerSecond(), result.p50Millis(), result.p99Millis(),
                                 http.get("percent_of_ceiling").asDouble(), ceiling.get("observations_per_second").asLong(),
-                                result.errors());
+                                result.cpuMicrosPerRequest(), result.errors());
                     }
                 }
             } finally {

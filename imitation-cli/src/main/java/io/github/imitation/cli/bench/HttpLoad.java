@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -29,10 +30,15 @@ public final class HttpLoad {
      * @param p50Millis         median latency, send to last byte of the response
      * @param p99Millis         99th percentile latency
      * @param meanMillis        mean latency
+     * @param cpuMicrosPerRequest CPU time of this whole process (server and load generator) per request: unlike
+     *                          requests/s, it does not depend on what else the machine runs
      */
     public record Result(int connections, long requests, long errors, double requestsPerSecond, double p50Millis,
-            double p99Millis, double meanMillis) {
+            double p99Millis, double meanMillis, double cpuMicrosPerRequest) {
     }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private final Vertx vertx;
     private final int port;
@@ -70,6 +76,8 @@ public final class HttpLoad {
         long errors;
         long measureStart;
         long measureEnd;
+        long cpuStart;
+        long cpuEnd;
         int inFlight;
 
         Loop(HttpClient client, RequestOptions request, Buffer body, int connections) {
@@ -88,10 +96,12 @@ public final class HttpLoad {
                 errors = 0;
                 measuring = true;
                 measureStart = System.nanoTime();
+                cpuStart = OS.getProcessCpuTime();
                 vertx.setTimer(Math.max(1, measure.toMillis()), t2 -> {
                     measuring = false;
                     running = false;
                     measureEnd = System.nanoTime();
+                    cpuEnd = OS.getProcessCpuTime();
                 });
             });
         }
@@ -99,31 +109,46 @@ public final class HttpLoad {
         void fire() {
             inFlight++;
             long start = System.nanoTime();
-            client.request(request)
-                    .compose(req -> req.send(body))
-                    .compose(response -> response.body().map(ignored -> response.statusCode()))
-                    .onComplete(result -> {
-                        long end = System.nanoTime();
-                        inFlight--;
-                        if (measuring) {
-                            if (result.succeeded() && result.result() == 200) {
-                                latencies.record(end - start);
-                            } else {
-                                errors++;
-                            }
-                        }
-                        if (running) {
-                            fire();
-                        } else if (inFlight == 0) {
-                            finish();
-                        }
-                    });
+            // Callbacks rather than composed futures: the load generator shares the CPU with the server, so
+            // it should spend as little as it can per request.
+            client.request(request, opened -> {
+                if (opened.failed()) {
+                    completed(start, false);
+                    return;
+                }
+                opened.result().send(body, sent -> {
+                    if (sent.failed()) {
+                        completed(start, false);
+                        return;
+                    }
+                    HttpClientResponse response = sent.result();
+                    response.body(read -> completed(start, read.succeeded() && response.statusCode() == 200));
+                });
+            });
+        }
+
+        void completed(long start, boolean ok) {
+            long end = System.nanoTime();
+            inFlight--;
+            if (measuring) {
+                if (ok) {
+                    latencies.record(end - start);
+                } else {
+                    errors++;
+                }
+            }
+            if (running) {
+                fire();
+            } else if (inFlight == 0) {
+                finish();
+            }
         }
 
         void finish() {
             double seconds = (measureEnd - measureStart) / 1e9;
             done.complete(new Result(connections, latencies.count(), errors, latencies.count() / seconds,
-                    latencies.percentileMillis(0.50), latencies.percentileMillis(0.99), latencies.meanMillis()));
+                    latencies.percentileMillis(0.50), latencies.percentileMillis(0.99), latencies.meanMillis(),
+                    (cpuEnd - cpuStart) / 1e3 / Math.max(1, latencies.count() + errors)));
         }
     }
 }
