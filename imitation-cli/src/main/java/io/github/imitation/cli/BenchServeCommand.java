@@ -97,6 +97,8 @@ final class BenchServeCommand implements Callable<Integer> {
         report.put("model", model == null ? "random tanh 64x64 policy" : model.toString());
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("java", System.getProperty("java.version"));
+        // Other work on the machine takes CPU from both the server and the load generator: say how busy it was.
+        report.put("load_average_before", loadAverage());
         ServingConfig config = serving.config(0);
         ObjectNode server = report.putObject("server");
         server.put("max_batch", config.maxBatch());
@@ -159,6 +161,7 @@ final class BenchServeCommand implements Callable<Integer> {
                 clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }
+        report.put("load_average_after", loadAverage());
         String json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
         System.out.println(json);
         Path parent = out.toAbsolutePath().getParent();
@@ -219,6 +222,11 @@ final class BenchServeCommand implements Callable<Integer> {
         }
         return "{\"inputs\":[{\"name\":\"obs\",\"shape\":[" + rows + "," + columns + "],\"datatype\":\"FP32\",\"data\":["
                 + data + "]}]}";
+    }
+
+    /** The one-minute load average of the machine (runnable processes), or -1 where the OS does not say. */
+    private static double loadAverage() {
+        return round3(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double round3(double value) {
