@@ -30,7 +30,31 @@ final class SessionFactory {
 
     /** A session for {@code model}; IllegalArgumentException when ONNX Runtime cannot load it. */
     synchronized OrtSession create(byte[] model) {
-        boolean cuda = decideDevice();
+        if (decideDevice()) {
+            try {
+                return open(model, true);
+            } catch (OrtException onCuda) {
+                // The CUDA provider loaded but cannot run here (no device, driver or cuDNN mismatch). If the CPU
+                // takes the model, the GPU was the problem: stay on the CPU from now on, and say so once.
+                OrtSession session = openOrExplain(model, false);
+                useCuda = false;
+                LOG.log(Level.WARNING, "ONNX Runtime cannot create a CUDA session (" + onCuda.getMessage()
+                        + "); the policies run on the CPU from now on");
+                return session;
+            }
+        }
+        return openOrExplain(model, false);
+    }
+
+    private OrtSession openOrExplain(byte[] model, boolean cuda) {
+        try {
+            return open(model, cuda);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession open(byte[] model, boolean cuda) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(config.intraOpThreads());
             if (cuda) {
@@ -38,8 +62,6 @@ final class SessionFactory {
                 options.addCUDA(config.cudaDeviceId());
             }
             return environment.createSession(model, options);
-        } catch (OrtException e) {
-            throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
     }
 
