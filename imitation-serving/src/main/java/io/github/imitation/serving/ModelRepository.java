@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +43,7 @@ public final class ModelRepository implements AutoCloseable {
     private final ServingConfig config;
     private final SessionFactory sessions;
     private final Map<String, Entry> models = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger openSessions = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger openSessions = new AtomicInteger();
     private volatile boolean closed;
 
     public ModelRepository(ServingConfig config) {

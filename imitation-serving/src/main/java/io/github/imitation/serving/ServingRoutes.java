@@ -2,8 +2,8 @@ package io.github.imitation.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
