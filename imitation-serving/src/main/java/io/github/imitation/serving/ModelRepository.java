@@ -130,12 +130,18 @@ public final class ModelRepository implements AutoCloseable {
 
     /** The model's {@code imitation.policy_version}, read through a short-lived CPU session. */
     private Optional<Long> metadataVersion(byte[] bytes) {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                OrtSession session = sessions.environment().createSession(bytes, options)) {
-            return OnnxPolicyMetadata.fromProperties(session.getMetadata().getCustomMetadata())
-                    .map(OnnxPolicyMetadata::policyVersion);
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            return metadataVersion(bytes, options);
         } catch (OrtException e) {
             throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Long> metadataVersion(byte[] bytes, OrtSession.SessionOptions options) throws OrtException {
+        try (OrtSession session = sessions.environment().createSession(bytes, options)) {
+            return OnnxPolicyMetadata.fromProperties(session.getMetadata().getCustomMetadata())
+                    .map(OnnxPolicyMetadata::policyVersion);
         }
     }
 
