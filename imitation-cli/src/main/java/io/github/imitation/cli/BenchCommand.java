@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints JSON lines and writes them to a results file.",
         subcommands = {BenchEnvCommand.class, BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class,
-                BenchTrajectoriesCommand.Gail.class})
+                BenchTrajectoriesCommand.Gail.class, BenchServeCommand.class})
 final class BenchCommand {
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = ImitationCli.Version.class,
         description = "Imitation learning on the JVM: environments, learners, services.",
         subcommands = {ExpertCommand.class, TrainCommand.class, DemosCommand.class, EvaluateCommand.class,
-                ReplayCommand.class, BenchCommand.class, KafkaCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+                ReplayCommand.class, ServeCommand.class, BenchCommand.class, KafkaCommand.class, UpCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ImitationCli implements Runnable {
 
     public static final int EXIT_USAGE = 2;
