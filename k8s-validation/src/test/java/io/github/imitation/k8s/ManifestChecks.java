@@ -61,20 +61,6 @@ final class ManifestChecks {
      */
     static final Set<String> RUNTIME_ENV = Set.of("DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "JAVA_TOOL_OPTIONS");
 
-    /**
-     * Settings of the serving role that policy-service's configuration does not have yet: the serving
-     * endpoints are being written on another branch. Each entry is the Deployment, the env var and why;
-     * when the serving code lands the key must appear in application.properties (and this entry goes).
-     */
-    static final Map<String, Set<String>> PENDING_ENV = Map.of(INFERENCE, Set.of("IMITATION_SERVING_DEVICE"));
-
-    /**
-     * The serving role's Kafka input while its channel is not in application.properties yet: it follows
-     * il.policies with a group of its own per replica, prefixed policy-inference-.
-     */
-    static final ServiceContract.Channel PENDING_SERVING_POLICIES =
-            new ServiceContract.Channel("policies", true, TopicLayout.POLICIES, INFERENCE + "-${quarkus.uuid}");
-
     final String overlay;
     final boolean gpuOverlay;
     final List<ObjectNode> docs;
@@ -665,7 +651,7 @@ final class ManifestChecks {
         kafkaConfigs.addAll(ConsumerConfig.configNames());
         kafkaConfigs.addAll(AdminClientConfig.configNames());
         for (String name : names) {
-            if (RUNTIME_ENV.contains(name) || PENDING_ENV.getOrDefault(deployment, Set.of()).contains(name)) {
+            if (RUNTIME_ENV.contains(name)) {
                 continue;
             }
             if (name.equals("QUARKUS_PROFILE")) {
@@ -805,9 +791,6 @@ final class ManifestChecks {
         if ("serving".equals(contract.profile)) {
             // The serving role answers requests; it must not write the learner's topics.
             channels.removeIf(ch -> !ch.incoming());
-            if (channels.stream().noneMatch(ch -> ch.topic().equals(TopicLayout.POLICIES))) {
-                channels.add(PENDING_SERVING_POLICIES);
-            }
         }
         Map<String, Set<String>> neededTopicOps = new TreeMap<>();
         Set<ServiceContract.Channel> groups = new LinkedHashSet<>();
