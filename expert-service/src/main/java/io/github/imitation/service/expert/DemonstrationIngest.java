@@ -5,7 +5,7 @@ import io.github.imitation.data.DemonstrationsJsonl;
 import io.github.imitation.data.InvalidDemonstrationException;
 import io.github.imitation.data.Trajectory;
 import io.github.imitation.messages.DemonstrationRecords;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.github.imitation.service.support.AckedSend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Validates uploaded demonstrations and publishes them to {@code il.demonstrations}: all or nothing per
@@ -85,20 +84,10 @@ public class DemonstrationIngest {
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (Trajectory t : trajectories) {
-            CompletableFuture<Void> acked = new CompletableFuture<>();
             RecordHeaders headers = new RecordHeaders();
             headers.add(DemonstrationRecords.RECORD_ID_HEADER, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-            out.send(Message.of(DemonstrationsJsonl.toLine(t).getBytes(StandardCharsets.UTF_8))
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(datasetId).withHeaders(headers).build())
-                    .withAck(() -> {
-                        acked.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(e -> {
-                        acked.completeExceptionally(e);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-            acks.add(acked);
+            acks.add(AckedSend.pending(out, datasetId, DemonstrationsJsonl.toLine(t).getBytes(StandardCharsets.UTF_8),
+                    headers));
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }

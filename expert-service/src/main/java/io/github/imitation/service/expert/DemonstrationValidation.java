@@ -7,20 +7,17 @@ import io.github.imitation.messages.DemonstrationRecords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.github.imitation.service.support.AckedSend;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,20 +90,9 @@ public class DemonstrationValidation {
                 Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add(DemonstrationRecords.SOURCE_OFFSET_HEADER,
                 Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        // The value as it was, a null (tombstone) included.
-        deadLetters.send(Message.<byte[]>of(record.value())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).withHeaders(headers).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    acked.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        // Only once the dead letter is stored may this record's offset be committed.
-        acked.get(30, TimeUnit.SECONDS);
+        // The value as it was, a null (tombstone) included; only once the dead letter is stored may this
+        // record's offset be committed.
+        AckedSend.send(deadLetters, record.key(), record.value(), headers);
         rejected.increment();
         LOG.warnf("dead-lettered il.demonstrations %d/%d (key %s): %s", record.partition(), record.offset(), record.key(),
                 reason);

@@ -3,16 +3,13 @@ package io.github.imitation.service.policy;
 import io.github.imitation.messages.BinaryCodec;
 import io.github.imitation.messages.PolicyVersion;
 import io.github.imitation.messages.RunRecord;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.github.imitation.service.support.AckedSend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Writes run records to {@code il.runs} and policy versions to {@code il.policies}, waiting for the broker's ack. */
 @ApplicationScoped
@@ -35,19 +32,8 @@ public class Publisher {
     }
 
     private static void send(Emitter<byte[]> emitter, String key, byte[] value) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        emitter.send(Message.of(value)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(error -> {
-                    acked.completeExceptionally(error);
-                    return CompletableFuture.completedFuture(null);
-                }));
         try {
-            acked.get(30, TimeUnit.SECONDS);
+            AckedSend.send(emitter, key, value, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing " + key, e);

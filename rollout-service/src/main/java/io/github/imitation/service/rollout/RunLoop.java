@@ -8,12 +8,9 @@ import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.rollout.RolloutWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import io.github.imitation.service.support.AckedSend;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -180,18 +177,7 @@ final class RunLoop implements Runnable {
 
     /** Sends one batch and waits for the broker's ack: a full buffer slows the loop down instead of growing memory. */
     private void publish(RolloutBatch batch) throws Exception {
-        byte[] encoded = BinaryCodec.encode(batch);
-        Message<byte[]> message = Message.of(encoded).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(spec.runId()).build());
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        out.send(message.withAck(() -> {
-            acked.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }).withNack(error -> {
-            acked.completeExceptionally(error);
-            return CompletableFuture.completedFuture(null);
-        }));
-        acked.get(30, TimeUnit.SECONDS);
+        AckedSend.send(out, spec.runId(), BinaryCodec.encode(batch), null);
         batches.increment();
         envSteps.increment(batch.envSteps());
     }
