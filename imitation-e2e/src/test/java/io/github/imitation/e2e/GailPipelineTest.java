@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code imitation up} end to end: a real Kafka node, the four services as processes, GAIL on CartPole
  * from two scripted demonstrations with a small budget; the policy that comes out must clearly beat a
- * random one.
+ * random one. With no policy lag allowed, the rollout worker waits for every new version, so the run is
+ * the same sequence of batches every time and its result does not depend on the machine's load.
  */
 class GailPipelineTest {
 
@@ -33,7 +34,7 @@ class GailPipelineTest {
         var cli = ImitationCli.commandLine();
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute("up", "--env", PipelineTesting.CARTPOLE, "--algo", "gail", "--dataset", demos.toString(),
-                "--max-env-steps", "16000", "--exit-when-done", "--quiet", "--out", out.toString(),
+                "--max-env-steps", "24000", "--max-policy-lag", "0", "--exit-when-done", "--quiet", "--out", out.toString(),
                 "--port-base", Integer.toString(PipelineTesting.freePorts(4)));
         assertEquals(0, code, "up failed: " + err);
 
@@ -44,7 +45,7 @@ class GailPipelineTest {
         double learned = summary.get("mean_return").asDouble();
         assertTrue(learned > random + 100, "distributed GAIL " + learned + " vs random " + random);
         assertEquals("COMPLETED", summary.get("phase").asText());
-        assertTrue(summary.get("env_steps").asLong() >= 16000, summary.toString());
+        assertTrue(summary.get("env_steps").asLong() >= 24000, summary.toString());
         assertTrue(summary.get("policy_versions").asLong() > 10, summary.toString());
         assertTrue(summary.get("batches").asLong() > 10, summary.toString());
         assertTrue(summary.get("kafka_bytes").asLong() > 0, summary.toString());
