@@ -15,6 +15,7 @@ import io.github.imitation.onnx.OnnxPolicyExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,8 +53,9 @@ final class BenchKafkaCommand implements Callable<Integer> {
     @Option(names = "--records", defaultValue = "10000", description = "records per measurement (default: ${DEFAULT-VALUE})")
     int records;
 
-    @Option(names = "--warmup-records", description = "records of the warm-up round of each kind (default: --records / 4)")
-    Integer warmupRecords;
+    @Option(names = "--warmup-seconds", defaultValue = "30",
+            description = "seconds of warm-up rounds before measuring (default: ${DEFAULT-VALUE}; 0 for none)")
+    int warmupSeconds;
 
     @Option(names = "--repeats", defaultValue = "3", description = "measurements per kind and linger (default: ${DEFAULT-VALUE})")
     int repeats;
@@ -80,7 +82,7 @@ final class BenchKafkaCommand implements Callable<Integer> {
         EnvRegistry.spec(env);
         // Checked before the slow start-up; the embedded broker's address is filled in once it runs.
         var settings = new KafkaBenchmark.Settings(bootstrap, batchEnvs, batchSteps, records,
-                warmupRecords == null ? Math.max(1, records / 4) : warmupRecords, repeats, lingers, batchSize, acks,
+                Duration.ofSeconds(warmupSeconds), repeats, lingers, batchSize, acks,
                 seed.seed);
         Files.createDirectories(out.toAbsolutePath().getParent());
 

@@ -51,7 +51,7 @@ class BenchThroughputCommandsTest {
     void kafkaComparesBatchesWithProducerPerformanceOnOneBroker(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("kafka.json");
         TrainingCommandsTest.Outcome outcome = TrainingCommandsTest.run("bench", "kafka", "--batch-envs", "2",
-                "--batch-steps", "4", "--records", "40", "--warmup-records", "10", "--repeats", "1", "--linger-ms", "0,1",
+                "--batch-steps", "4", "--records", "40", "--warmup-seconds", "0", "--repeats", "1", "--linger-ms", "0,1",
                 "--out", out.toString());
         assertEquals(0, outcome.exitCode(), outcome.stderr());
         JsonNode root = JSON.readTree(out.toFile());

@@ -10,10 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,12 +61,14 @@ import org.apache.kafka.tools.ProducerPerformance;
  * </ul>
  *
  * <p>Every measurement gets a fresh topic with the partitions and configs of {@code il.rollouts}, deleted
- * afterwards, so no run reads or appends behind another's records (nor fills the disk). The topics are all
- * created up front and used only once the broker leads every partition: an idempotent producer that
- * starts on a topic created a moment ago can meet NOT_LEADER_OR_FOLLOWER and then stall on
- * out-of-order sequence numbers until its delivery timeout. Both producers live in this JVM, next to
+ * afterwards, so no run reads or appends behind another's records (nor fills the disk). A topic is used
+ * only once the broker leads every partition: an idempotent producer that starts on a topic created a
+ * moment ago can meet NOT_LEADER_OR_FOLLOWER and then stall on out-of-order sequence numbers until its
+ * delivery timeout. Both producers live in this JVM, next to
  * an embedded broker if there is one, so they share the machine alike. Measurements are interleaved per
- * repeat (ProducerPerformance, ours, end to end, for each linger), after one warm-up round.
+ * repeat (ProducerPerformance, ours, end to end, for each linger), after warm-up rounds of all three for a
+ * given time: on the 2-core development machine both producers still sped up for about 30 s (JIT
+ * compilation of the broker and clients competing with them for the cores).
  */
 public final class KafkaBenchmark {
 
@@ -88,19 +87,20 @@ public final class KafkaBenchmark {
      * @param batchEnvs        envs per batch
      * @param batchSteps       steps per env per batch
      * @param records          records per measurement
-     * @param warmupRecords    records of the warm-up round of each kind
+     * @param warmup           how long to run warm-up rounds (each kind, {@code records} each) before measuring;
+     *                         zero for none
      * @param repeats          measurements per kind and linger
      * @param lingers          the {@code linger.ms} values to measure
      * @param batchSize        the producers' {@code batch.size}
      * @param acks             the producers' {@code acks}
      * @param seed             the rollout worker's seed
      */
-    public record Settings(String bootstrapServers, int batchEnvs, int batchSteps, int records, int warmupRecords,
+    public record Settings(String bootstrapServers, int batchEnvs, int batchSteps, int records, Duration warmup,
             int repeats, List<Integer> lingers, int batchSize, String acks, long seed) {
 
         public Settings {
             lingers = List.copyOf(lingers);
-            if (batchEnvs < 1 || batchSteps < 1 || records < 1 || warmupRecords < 0 || repeats < 1 || batchSize < 1
+            if (batchEnvs < 1 || batchSteps < 1 || records < 1 || warmup.isNegative() || repeats < 1 || batchSize < 1
                     || lingers.isEmpty() || lingers.stream().anyMatch(l -> l < 0)) {
                 throw new IllegalArgumentException("envs, steps, records, repeats and batch size must be positive, "
                         + "lingers non-negative");
@@ -108,7 +108,7 @@ public final class KafkaBenchmark {
         }
 
         public Settings withBootstrapServers(String servers) {
-            return new Settings(servers, batchEnvs, batchSteps, records, warmupRecords, repeats, lingers, batchSize, acks,
+            return new Settings(servers, batchEnvs, batchSteps, records, warmup, repeats, lingers, batchSize, acks,
                     seed);
         }
     }
@@ -138,8 +138,7 @@ public final class KafkaBenchmark {
     private final List<RolloutBatch> batches;
     private final int recordBytes;
     private final String topicPrefix = "bench.rollouts." + UUID.randomUUID().toString().substring(0, 8) + ".";
-    /** Created and led, not used yet. */
-    private final Deque<String> readyTopics = new ArrayDeque<>();
+    private int topics;
 
     private KafkaBenchmark(Settings settings, Consumer<String> progress, List<RolloutBatch> batches) {
         this.settings = settings;
@@ -170,25 +169,20 @@ public final class KafkaBenchmark {
     private Result measure() {
         int[] sizes = batches.stream().mapToInt(b -> BinaryCodec.encode(b).length).toArray();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-            int measurements = (settings.warmupRecords() > 0 ? 3 : 0) + 3 * settings.repeats() * settings.lingers().size();
-            createTopics(admin, measurements);
-            try {
-                return measureAll(admin, sizes);
-            } finally {
-                if (!readyTopics.isEmpty()) {
-                    await(admin.deleteTopics(List.copyOf(readyTopics)).all(), "delete the unused topics");
-                }
-            }
+            return measureAll(admin, sizes);
         }
     }
 
     private Result measureAll(Admin admin, int[] sizes) {
-        if (settings.warmupRecords() > 0) {
-            int linger = settings.lingers().get(0);
-            progress.accept("bench kafka: warm-up, " + settings.warmupRecords() + " records of each kind");
-            onFreshTopic(admin, topic -> producerPerformance(topic, settings.warmupRecords(), linger));
-            onFreshTopic(admin, topic -> ours(topic, settings.warmupRecords(), linger));
-            onFreshTopic(admin, topic -> endToEnd(topic, settings.warmupRecords(), linger));
+        if (!settings.warmup().isZero()) {
+            progress.accept("bench kafka: warming up for " + settings.warmup().toSeconds() + " s");
+            long end = System.nanoTime() + settings.warmup().toNanos();
+            for (int round = 0; System.nanoTime() < end; round++) {
+                int linger = settings.lingers().get(round % settings.lingers().size());
+                onFreshTopic(admin, topic -> producerPerformance(topic, settings.records(), linger));
+                onFreshTopic(admin, topic -> ours(topic, settings.records(), linger));
+                onFreshTopic(admin, topic -> endToEnd(topic, settings.records(), linger));
+            }
         }
         List<List<Measurement>> pp = new ArrayList<>();
         List<List<Measurement>> ours = new ArrayList<>();
@@ -221,28 +215,25 @@ public final class KafkaBenchmark {
                 Arrays.stream(sizes).max().orElseThrow(), rows);
     }
 
-    /** Creates {@code count} topics shaped like il.rollouts and waits until every partition has a leader. */
-    private void createTopics(Admin admin, int count) {
+    /** Creates a topic shaped like il.rollouts and waits until its leader serves every partition. */
+    private String createTopic(Admin admin) {
         TopicSpec rollouts = TopicLayout.topic(TopicLayout.ROLLOUTS);
-        List<NewTopic> topics = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            topics.add(new TopicSpec(topicPrefix + i, rollouts.partitions(), rollouts.configs()).toNewTopic());
-        }
-        await(admin.createTopics(topics).all(), "create " + count + " topics");
-        List<String> names = topics.stream().map(NewTopic::name).toList();
-        readyTopics.addAll(names);
+        String name = topicPrefix + topics++;
+        await(admin.createTopics(List.of(new TopicSpec(name, rollouts.partitions(), rollouts.configs()).toNewTopic()))
+                .all(), "create topic " + name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
-        while (!allLed(admin, names)) {
+        while (!allLed(admin, List.of(name))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the benchmark topics have no leaders after " + ADMIN_TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException(name + " has no leaders after " + ADMIN_TIMEOUT_SECONDS + " s");
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for topic leaders", e);
             }
         }
+        return name;
     }
 
     /**
@@ -279,7 +270,7 @@ public final class KafkaBenchmark {
 
     /** Runs {@code body} on the next fresh topic, deleting the topic afterwards. */
     private Measurement onFreshTopic(Admin admin, Function<String, Measurement> body) {
-        String name = readyTopics.removeFirst();
+        String name = createTopic(admin);
         try {
             return body.apply(name);
         } finally {
