@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code imitation bench ...}: benchmark commands that write their figures to results files. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints JSON lines and writes them to a results file.",
-        subcommands = {BenchEnvCommand.class, BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class,
-                BenchTrajectoriesCommand.Gail.class, BenchServeCommand.class})
+        subcommands = {BenchEnvCommand.class, BenchRolloutCommand.class, BenchKafkaCommand.class, BenchServeCommand.class,
+                BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class})
 final class BenchCommand {
 }

@@ -257,22 +257,53 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
     /** Raw logits of a Discrete policy, row-major {@code [batch, n]}. */
     public float[] logits(float[] observations, int batch) {
-        requireAction(Discrete.class, "logits");
-        BatchBuffers result = run(observations, batch);
         float[] logits = new float[batch * outputSize];
-        result.first.get(0, logits);
+        logitsInto(observations, batch, logits);
         return logits;
+    }
+
+    /**
+     * {@link #logits(float[], int)} written into {@code out[0, batch * n)} instead of a new array, for loops
+     * that run a batch every step (a rollout worker's), where the allocation is measurable.
+     */
+    public void logitsInto(float[] observations, int batch, float[] out) {
+        requireAction(Discrete.class, "logits");
+        requireRoom(out, batch * outputSize, "logits");
+        BatchBuffers result = run(observations, batch);
+        result.first.get(0, out, 0, batch * outputSize);
     }
 
     /** Raw mean and log-std of a Box policy, each row-major {@code [batch, actionSize]}. */
     public GaussianOutputs gaussian(float[] observations, int batch) {
-        requireAction(Box.class, "gaussian");
-        BatchBuffers result = run(observations, batch);
         float[] mean = new float[batch * outputSize];
         float[] logStd = new float[batch * outputSize];
-        result.first.get(0, mean);
-        result.second.get(0, logStd);
+        gaussianInto(observations, batch, mean, logStd);
         return new GaussianOutputs(mean, logStd);
+    }
+
+    /**
+     * {@link #gaussian(float[], int)} written into caller arrays, for loops that run a batch every step:
+     * {@code mean[0, batch * actionSize)} gets the mean, and {@code logStd} the first {@code logStd.length}
+     * values of the row-major log-std (an array of {@code actionSize} gets the first row, all a caller
+     * needs when the log-std does not depend on the observation, as in our models).
+     */
+    public void gaussianInto(float[] observations, int batch, float[] mean, float[] logStd) {
+        requireAction(Box.class, "gaussian");
+        requireRoom(mean, batch * outputSize, "mean");
+        if (logStd.length > batch * outputSize) {
+            throw new IllegalArgumentException(envId + ": a batch of " + batch + " has " + batch * outputSize
+                    + " log-std values, " + logStd.length + " were asked for");
+        }
+        BatchBuffers result = run(observations, batch);
+        result.first.get(0, mean, 0, batch * outputSize);
+        result.second.get(0, logStd, 0, logStd.length);
+    }
+
+    private void requireRoom(float[] out, int needed, String what) {
+        if (out.length < needed) {
+            throw new IllegalArgumentException(envId + ": " + what + " has room for " + out.length + " values, the batch needs "
+                    + needed);
+        }
     }
 
     /**

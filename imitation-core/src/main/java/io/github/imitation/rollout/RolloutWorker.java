@@ -6,6 +6,7 @@ import io.github.imitation.env.VectorEnv;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.policy.ActionSampling;
+import io.github.imitation.policy.CategoricalSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,10 @@ import java.util.UUID;
  *
  * <p>Actions are sampled in Java from the policy's logits or mean and log-std with a generator derived
  * from the seed. Not thread-safe: one worker per thread.
+ *
+ * <p>The step loop is the rollout-service's hot path ({@code imitation bench rollout} measures it): the
+ * policy writes into buffers the worker keeps, and only the batch's own arrays are allocated per batch.
+ * {@code RolloutWorkerDeterminismTest} pins its results to a plain reference loop.
  */
 public final class RolloutWorker {
 
@@ -39,6 +44,14 @@ public final class RolloutWorker {
     private final int[] episodeLengths;
     private final int[] stepDiscreteActions;
     private final float[] stepBoxActions;
+    /** Discrete: the number of actions and the space's first action; unused for Box. */
+    private final int actionCount;
+    private final int discreteStart;
+    /** The policy's outputs of one step: logits {@code [numEnvs, n]}, or the Gaussian mean {@code [numEnvs, actionSize]}. */
+    private final float[] policyOutputs;
+    /** Box: the log-std row (the same for every observation in our models). */
+    private final float[] logStd;
+    private final CategoricalSampler sampler = new CategoricalSampler();
     private long sequence;
     private long envSteps;
 
@@ -68,6 +81,17 @@ public final class RolloutWorker {
         this.episodeLengths = new int[numEnvs];
         this.stepDiscreteActions = new int[numEnvs];
         this.stepBoxActions = new float[numEnvs * actionSize];
+        if (envs.singleActionSpace() instanceof Discrete space) {
+            actionCount = space.n();
+            discreteStart = space.start();
+            policyOutputs = new float[numEnvs * actionCount];
+            logStd = null;
+        } else {
+            actionCount = 0;
+            discreteStart = 0;
+            policyOutputs = new float[numEnvs * actionSize];
+            logStd = new float[actionSize];
+        }
         envs.reset(seeds.nextLong() >>> 1);
     }
 
@@ -93,27 +117,25 @@ public final class RolloutWorker {
         float[] rewards = new float[entries];
         byte[] flags = new byte[entries];
         List<double[]> finished = new ArrayList<>();
-        int discreteStart = discrete ? ((Discrete) envs.singleActionSpace()).start() : 0;
         for (int t = 0; t < numSteps; t++) {
             int base = t * numEnvs;
             float[] obs = envs.observations();
             System.arraycopy(obs, 0, observations, base * observationSize, numEnvs * observationSize);
             if (discrete) {
-                int n = ((Discrete) envs.singleActionSpace()).n();
-                float[] logits = policy.logits(obs, numEnvs);
+                int n = actionCount;
+                policy.logitsInto(obs, numEnvs, policyOutputs);
                 for (int i = 0; i < numEnvs; i++) {
-                    int a = ActionSampling.sampleCategorical(logits, i * n, n, random);
+                    int a = sampler.sample(policyOutputs, i * n, n, random);
                     discreteActions[base + i] = a;
-                    logProbs[base + i] = (float) ActionSampling.categoricalLogProb(logits, i * n, n, a);
+                    logProbs[base + i] = (float) sampler.logProb();
                     stepDiscreteActions[i] = discreteStart + a;
                 }
                 envs.step(stepDiscreteActions);
             } else {
-                OnnxPolicy.GaussianOutputs gaussian = policy.gaussian(obs, numEnvs);
-                float[] logStd = Arrays.copyOf(gaussian.logStd(), actionSize);
+                policy.gaussianInto(obs, numEnvs, policyOutputs, logStd);
                 for (int i = 0; i < numEnvs; i++) {
                     int k = base + i;
-                    logProbs[k] = (float) ActionSampling.sampleGaussian(gaussian.mean(), i * actionSize, logStd, random,
+                    logProbs[k] = (float) ActionSampling.sampleGaussian(policyOutputs, i * actionSize, logStd, random,
                             boxActions, k * actionSize);
                     ActionSampling.clip(boxActions, k * actionSize, low, high, stepBoxActions, i * actionSize);
                 }
