@@ -53,7 +53,7 @@ final class BenchExpertsCommand implements Callable<Integer> {
         Files.createDirectories(out.toAbsolutePath().getParent());
         List<String> lines = new ArrayList<>();
         for (String id : ids) {
-            ObjectNode summary = TrainingRuns.ppo(id, runs.resolve(id), seedOption.seed, null, quiet, "ppo", java.util.Map.of());
+            ObjectNode summary = TrainingRuns.ppo(id, runs.resolve(id), seedOption.seed, null, quiet, "ppo", java.util.Map.of(), true);
             Double goal = GOALS.get(id);
             summary.put("goal", goal);
             summary.put("met", goal != null && summary.get("mean_return").asDouble() >= goal);

@@ -34,7 +34,7 @@ final class ExpertCache {
             Path attempt = dir.resolveSibling(env + ".seed" + seed);
             System.err.println("expert: none cached for " + env + "; training one with PPO (seed " + seed + ") into "
                     + attempt);
-            JsonNode summary = TrainingRuns.ppo(env, attempt, seed, null, quiet, "ppo", Map.of());
+            JsonNode summary = TrainingRuns.ppo(env, attempt, seed, null, quiet, "ppo", Map.of(), true);
             double mean = summary.get("mean_return").asDouble();
             if (mean > bestReturn) {
                 bestReturn = mean;

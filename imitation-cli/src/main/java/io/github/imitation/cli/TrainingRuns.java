@@ -18,6 +18,7 @@ import java.util.List;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.bc.BehaviorCloning;
 import io.github.imitation.algo.ppo.Ppo;
+import io.github.imitation.algo.ppo.BestPolicyTracker;
 import io.github.imitation.algo.ppo.PpoConfig;
 import io.github.imitation.algo.ppo.PpoDefaults;
 import io.github.imitation.cli.run.Progress;
@@ -35,24 +36,55 @@ final class TrainingRuns {
     private TrainingRuns() {
     }
 
+    /** Evaluations an expert run makes to keep its best policy, and their episodes. */
+    static final int EXPERT_EVALUATIONS = 20;
+    static final int EXPERT_EVALUATION_EPISODES = 10;
+
+    /** PPO on the env's reward; the final policy is the result. */
     static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
             Map<String, String> overrides) throws IOException {
+        return ppo(envId, out, seed, maxEnvSteps, quiet, algorithmName, overrides, false);
+    }
+
+    /**
+     * PPO on the env's reward. An expert ({@code keepBest}) is the best of {@link #EXPERT_EVALUATIONS}
+     * deterministic evaluations made during training (see {@link BestPolicyTracker}), not necessarily the
+     * last policy; the summary says which.
+     */
+    static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
+            Map<String, String> overrides, boolean keepBest) throws IOException {
         PpoConfig config = ConfigOverrides.apply(PpoDefaults.forEnv(envId), overrides);
         if (maxEnvSteps != null) {
             config = config.withTotalTimesteps(maxEnvSteps);
         }
         PrintStream err = System.err;
         Progress progress = new Progress(err, quiet, algorithmName + " " + envId, config.totalTimesteps());
+        BestPolicyTracker tracker = keepBest ? new BestPolicyTracker(envId, algorithmName,
+                Math.max(1, config.totalTimesteps() / EXPERT_EVALUATIONS), EXPERT_EVALUATION_EPISODES,
+                RunDirectory.EVAL_SEED_OFFSET / 2 + seed) : null;
         try (RunDirectory run = new RunDirectory(out, envId, algorithmName, seed, Json.mapper());
                 Ppo ppo = new Ppo(envId, config, seed)) {
             ppo.train(PpoDefaults.explorationAid(envId, config), update -> {
                 run.metrics().write(ppoMetrics(run, update));
                 run.curvePoint(update.envSteps(), update.recentReturn());
                 progress.update(update.envSteps(), String.format("return %.1f", update.recentReturn()));
+                if (tracker != null) {
+                    tracker.afterUpdate(ppo);
+                }
             });
             PolicySnapshot snapshot = ppo.snapshot(algorithmName);
+            if (tracker != null) {
+                tracker.consider(snapshot, ppo.envSteps());
+                snapshot = tracker.best();
+            }
             ObjectNode summary = run.finish(snapshot, ppo.envSteps(), progress.elapsedSeconds(),
-                    "training return (last 20 episodes)", "env steps");
+                    "training return (last 20 episodes)", "env steps", fields -> {
+                        if (tracker != null) {
+                            fields.put("selected", "best of " + tracker.evaluations() + " evaluations ("
+                                    + EXPERT_EVALUATION_EPISODES + " episodes each) during training");
+                            fields.put("selected_at_env_steps", tracker.bestEnvSteps());
+                        }
+                    });
             progress.done(String.format("mean return %.2f ± %.2f over %d episodes; wrote %s",
                     summary.get("mean_return").asDouble(), summary.get("std_return").asDouble(),
                     summary.get("eval_episodes").asInt(), out.toAbsolutePath()));
