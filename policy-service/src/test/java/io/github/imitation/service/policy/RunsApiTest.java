@@ -108,7 +108,8 @@ class RunsApiTest {
         }
         given().delete("/api/v1/runs/" + run).then().statusCode(200).body("status.phase", equalTo("STOPPED"));
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("imitation_policy_batches_applied_total{run=\"" + run + "\"}"));
+                .body(containsString("imitation_policy_batches_applied_total{run=\"" + run + "\"}"))
+                .body(containsString("kafka_consumer_fetch_manager_records_lag"));
     }
 
     private static void awaitStatus(String run, String path, int expected) throws InterruptedException {
