@@ -38,7 +38,7 @@ final class TrainingRuns {
 
     /** Evaluations an expert run makes to keep its best policy, and their episodes. */
     static final int EXPERT_EVALUATIONS = 20;
-    static final int EXPERT_EVALUATION_EPISODES = 10;
+    static final int EXPERT_EVALUATION_EPISODES = 30;
 
     /** PPO on the env's reward; the final policy is the result. */
     static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
