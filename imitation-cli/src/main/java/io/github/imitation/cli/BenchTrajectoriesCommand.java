@@ -4,19 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.algo.adversarial.AdversarialDefaults;
-import io.github.imitation.algo.adversarial.AdversarialImitation;
-import io.github.imitation.algo.bc.BehaviorCloning;
-import io.github.imitation.data.DemonstrationCollector;
-import io.github.imitation.data.DemonstrationPairs;
 import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.EnvRegistry;
-import io.github.imitation.env.VectorEnv;
-import io.github.imitation.eval.Evaluation;
 import io.github.imitation.eval.EvaluationResult;
 import io.github.imitation.eval.PublishedResults;
 import io.github.imitation.nn.PolicySnapshot;
-import io.github.imitation.onnx.OnnxPolicy;
-import io.github.imitation.onnx.OnnxPolicyExporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +35,7 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
 
         @Override
         PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed) {
-            var pairs = DemonstrationPairs.subsample(demonstrations, subsample, seed);
-            return BehaviorCloning.train(envId, pairs, BcConfig.defaults(), seed, epoch -> { });
+            return PaperProtocol.bc(envId, demonstrations, subsample, BcConfig.defaults(), seed).policy();
         }
 
         @Override
@@ -65,10 +56,7 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
         @Override
         PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed) {
             var config = AdversarialDefaults.forEnv(envId, AdversarialConfig.Kind.GAIL);
-            try (var gail = new AdversarialImitation(envId, demonstrations, subsample, config, seed)) {
-                gail.train(round -> { });
-                return gail.policy();
-            }
+            return PaperProtocol.adversarial(envId, demonstrations, subsample, config, seed, round -> { }).policy();
         }
 
         @Override
@@ -124,27 +112,17 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
         for (String id : ids) {
             EnvRegistry.spec(id);
             Path expertPolicy = expertPolicy(id);
-            // Always record at least the paper's 10 trajectories, so a cell's demonstrations (and result) do not
-            // depend on which other cells were asked for.
-            int maxTrajectories = Math.max(PublishedResults.TRAJECTORIES.get(PublishedResults.TRAJECTORIES.size() - 1),
-                    trajectoryCounts.stream().mapToInt(Integer::intValue).max().orElseThrow());
+            int maxTrajectories = PaperProtocol.demonstrationCount(trajectoryCounts);
             for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 // Each seed gets its own demonstrations (sampled expert episodes) and its own BC run.
-                List<Trajectory> demos;
-                try (OnnxPolicy expert = OnnxPolicy.forEnv(expertPolicy, id, OnnxPolicy.Options.defaults().withSeed(seed))) {
-                    demos = DemonstrationCollector.collect(VectorEnv.make(id, maxTrajectories), expert, maxTrajectories,
-                            10_000L * (seed + 1), true);
-                }
+                List<Trajectory> demos = PaperProtocol.demonstrations(id, expertPolicy, maxTrajectories, seed);
                 for (int n : trajectoryCounts) {
                     List<Trajectory> subset = demos.subList(0, n);
                     int subsample = PublishedResults.paperSubsampling(id);
                     long start = System.nanoTime();
                     System.err.printf("bench %s: %s, %d trajectories, seed %d%n", algorithm, id, n, seed);
                     PolicySnapshot clone = learn(id, subset, subsample, seed);
-                    EvaluationResult result;
-                    try (OnnxPolicy policy = OnnxPolicy.load(OnnxPolicyExporter.toBytes(clone))) {
-                        result = Evaluation.evaluate(policy, id, episodes, 2_000_000L + 1000L * seed, true);
-                    }
+                    EvaluationResult result = PaperProtocol.evaluate(clone, id, episodes, seed);
                     ObjectNode line = Json.mapper().createObjectNode();
                     line.put("env", id);
                     line.put("algo", algorithm);

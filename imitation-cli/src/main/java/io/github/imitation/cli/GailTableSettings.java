@@ -1,0 +1,140 @@
+package io.github.imitation.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.algo.adversarial.AdversarialDefaults;
+import io.github.imitation.algo.bc.BcConfig;
+import io.github.imitation.algo.dagger.DaggerConfig;
+import io.github.imitation.eval.PublishedResults;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every cell of {@code experiments gail-table} runs with, for the full run and for {@code --quick}.
+ * One place for the budgets, so the command, results.json and docs/results/gail-table.md agree.
+ *
+ * <p>Full run: the four envs × {expert, random, BC, GAIL, AIRL, DAgger} × 1, 4, 7 and 10 trajectories ×
+ * 5 seeds × 50 evaluation episodes, two cells at a time (one per core; each learner uses one thread), sized
+ * to finish in 90 minutes on the 2-core development machine with the experts cached. GAIL and AIRL use the
+ * tuned per-env defaults ({@link AdversarialDefaults}) with a smaller env-step budget: the learning curves in
+ * the output show whether it suffices. Quick: CartPole-v1 only, one seed, a few thousand env steps per
+ * adversarial run and five evaluation episodes, a smoke test of the whole command (its numbers mean nothing).
+ *
+ * @param quick                   whether these are the quick settings
+ * @param seeds                   seeds per cell
+ * @param episodes                evaluation episodes per seed
+ * @param jobs                    cells trained at once
+ * @param envs                    envs, in table order
+ * @param trajectories            expert trajectory counts (the paper's columns)
+ */
+record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<String> envs, List<Integer> trajectories) {
+
+    static final List<String> ENVS = List.of("CartPole-v0", "CartPole-v1", "Acrobot-v1", "MountainCar-v0");
+    static final List<String> QUICK_ENVS = List.of("CartPole-v1");
+    static final List<String> ALGOS = List.of("expert", "random", "bc", "gail", "airl", "dagger");
+
+    static final int SEEDS = 5;
+    static final int QUICK_SEEDS = 1;
+    static final int EPISODES = 50;
+    static final int QUICK_EPISODES = 5;
+    static final int JOBS = 2;
+
+    /**
+     * Per-env budgets of the learners.
+     *
+     * @param adversarialSteps        env steps of each GAIL and AIRL run (the generator's PPO budget)
+     * @param daggerIterations        DAgger iterations, iteration 0 (BC on the demonstrations) included
+     * @param daggerStepsPerIteration env steps of the β-mixture rollouts in each later DAgger iteration
+     * @param bcMaxEpochs             BC's epoch cap (early stopping usually ends it sooner)
+     * @param daggerBcMaxEpochs       the epoch cap of DAgger's BC retraining, which fits the whole (not subsampled)
+     *                                and growing dataset each iteration and so costs far more per epoch
+     */
+    record Budget(long adversarialSteps, int daggerIterations, int daggerStepsPerIteration, int bcMaxEpochs,
+            int daggerBcMaxEpochs) {
+    }
+
+    /** The full run's budgets (docs/results/gail-table.md tables them with the expected wall time). */
+    static Budget full(String env) {
+        return switch (env) {
+            case "CartPole-v0", "CartPole-v1" -> new Budget(100_000, 3, 1_000, BC_EPOCHS, 50);
+            case "Acrobot-v1" -> new Budget(300_000, 3, 1_000, BC_EPOCHS, 50);
+            case "MountainCar-v0" -> new Budget(250_000, 3, 1_000, BC_EPOCHS, 50);
+            default -> new Budget(300_000, 3, 1_000, BC_EPOCHS, 50);
+        };
+    }
+
+    /** Quick budgets: two PPO rollouts or 4,096 env steps, whichever is more; a short DAgger and BC. */
+    static Budget quick(String env) {
+        int rollout = AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL).ppo().rolloutSize();
+        return new Budget(Math.max(4_096, 2L * rollout), 2, 256, 20, 10);
+    }
+
+    private static final int BC_EPOCHS = BcConfig.defaults().maxEpochs();
+
+    Budget budget(String env) {
+        return quick ? quick(env) : full(env);
+    }
+
+    int subsample(String env) {
+        return PublishedResults.paperSubsampling(env);
+    }
+
+    BcConfig bc(String env) {
+        return bcWithEpochs(budget(env).bcMaxEpochs());
+    }
+
+    private static BcConfig bcWithEpochs(int maxEpochs) {
+        return ConfigOverrides.apply(BcConfig.defaults(), Map.of("maxEpochs", Integer.toString(maxEpochs)));
+    }
+
+    AdversarialConfig adversarial(String env, AdversarialConfig.Kind kind) {
+        return AdversarialDefaults.forEnv(env, kind).withPpoBudget(budget(env).adversarialSteps());
+    }
+
+    /** DAgger without its per-iteration evaluation: the cell's own evaluation of the last learner is the result. */
+    DaggerConfig dagger(String env) {
+        Budget budget = budget(env);
+        return DaggerConfig.defaults().withIterations(budget.daggerIterations())
+                .withStepsPerIteration(budget.daggerStepsPerIteration()).withBc(bcWithEpochs(budget.daggerBcMaxEpochs()))
+                .withEvaluationEpisodes(0);
+    }
+
+    /** The settings of one (env, algorithm) cell as results.json records them. */
+    ObjectNode describe(String env, String algo) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("evaluation_episodes_per_seed", episodes);
+        switch (algo) {
+            case "expert" -> node.put("policy", "cached PPO expert (best of " + TrainingRuns.EXPERT_EVALUATIONS
+                    + " evaluations during training), greedy");
+            case "random" -> node.put("policy", "uniformly random actions");
+            case "bc" -> {
+                BcConfig bc = bc(env);
+                node.put("subsample", subsample(env));
+                node.put("max_epochs", bc.maxEpochs());
+                node.put("patience", bc.patience());
+                node.put("batch_size", bc.batchSize());
+                node.put("learning_rate", bc.learningRate());
+            }
+            case "gail", "airl" -> {
+                AdversarialConfig config = adversarial(env, AdversarialConfig.Kind.valueOf(algo.toUpperCase()));
+                node.put("subsample", subsample(env));
+                node.put("env_step_budget", config.ppo().totalTimesteps());
+                node.put("ppo_envs", config.ppo().numEnvs());
+                node.put("ppo_steps_per_env", config.ppo().numSteps());
+                node.put("discriminator_steps_per_rollout", config.discriminatorSteps());
+                node.put("discriminator_warmup_steps", config.warmupSteps());
+            }
+            case "dagger" -> {
+                DaggerConfig config = dagger(env);
+                node.put("demonstrations", "the n trajectories, not subsampled (iteration 0 is BC on them)");
+                node.put("iterations", config.iterations());
+                node.put("steps_per_iteration", config.stepsPerIteration());
+                node.put("beta_decay", config.betaDecay());
+                node.put("bc_max_epochs", config.bc().maxEpochs());
+            }
+            default -> throw new IllegalArgumentException("unknown algorithm " + algo);
+        }
+        return node;
+    }
+}

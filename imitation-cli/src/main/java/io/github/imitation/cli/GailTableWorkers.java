@@ -1,0 +1,215 @@
+package io.github.imitation.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.cli.GailTableCommand.Run;
+import io.github.imitation.cli.GailTableCommand.RunResult;
+import io.github.imitation.eval.EvaluationResult;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Parallel {@code experiments gail-table}: DJL's PyTorch engine lets one gradient collector run per process,
+ * so {@code --jobs N} starts N worker processes of the same command (same JVM, class path and environment),
+ * each running its fixed share of the runs and writing them to {@code OUT/.workers/worker-K.jsonl}, and the
+ * parent gathers them. A run's result depends on its seed alone, so the split changes nothing but the time.
+ */
+final class GailTableWorkers {
+
+    private GailTableWorkers() {
+    }
+
+    /**
+     * Rough single-core seconds of one run on the development machine (from docs/results: GAIL runs ≈ 5,500
+     * CartPole, 10,000 Acrobot and 4,000 MountainCar env steps/s; AIRL ≈ 1.5× GAIL; DAgger with 3 iterations ≈ 25 s, mostly its BC retraining).
+     * Used to split the runs evenly and for the estimate printed at the start.
+     */
+    static double estimatedSeconds(Run run, GailTableSettings settings) {
+        double stepsPerSecond = switch (run.env()) {
+            case "Acrobot-v1" -> 10_000;
+            case "MountainCar-v0" -> 4_000;
+            default -> 5_500;
+        };
+        GailTableSettings.Budget budget = settings.budget(run.env());
+        return switch (run.algo()) {
+            case "gail" -> budget.adversarialSteps() / stepsPerSecond;
+            case "airl" -> 1.5 * budget.adversarialSteps() / stepsPerSecond;
+            case "dagger" -> settings.quick() ? 8 : 25;
+            case "bc" -> 2;
+            default -> 0.5;
+        };
+    }
+
+    /** Estimated wall seconds of the whole schedule with the settings' jobs. */
+    static double estimatedSeconds(List<Run> schedule, GailTableSettings settings) {
+        double[] loads = loads(schedule, settings, settings.jobs(), null);
+        double max = 0;
+        for (double load : loads) {
+            max = Math.max(max, load);
+        }
+        return max;
+    }
+
+    /** Worker {@code index}'s runs: longest first, each to the least-loaded worker so far (a fixed split). */
+    static List<Run> share(List<Run> schedule, GailTableSettings settings, int index, int workers) {
+        if (workers < 1 || index < 0 || index >= workers) {
+            throw new IllegalArgumentException("worker " + index + " of " + workers);
+        }
+        List<List<Run>> shares = new ArrayList<>();
+        loads(schedule, settings, workers, shares);
+        return shares.get(index);
+    }
+
+    private static double[] loads(List<Run> schedule, GailTableSettings settings, int workers, List<List<Run>> shares) {
+        double[] loads = new double[workers];
+        for (int w = 0; w < workers && shares != null; w++) {
+            shares.add(new ArrayList<>());
+        }
+        for (Run run : schedule) {
+            int least = 0;
+            for (int w = 1; w < workers; w++) {
+                if (loads[w] < loads[least]) {
+                    least = w;
+                }
+            }
+            loads[least] += estimatedSeconds(run, settings);
+            if (shares != null) {
+                shares.get(least).add(run);
+            }
+        }
+        return loads;
+    }
+
+    static Path resultsFile(Path out, int worker) {
+        return out.resolve(".workers").resolve("worker-" + worker + ".jsonl");
+    }
+
+    /** One run as a JSON line, everything the parent's report needs (non-finite numbers as null). */
+    static void append(Path file, RunResult result) throws IOException {
+        Files.createDirectories(file.getParent());
+        ObjectNode line = Json.mapper().createObjectNode();
+        Run run = result.run();
+        line.put("env", run.env());
+        line.put("algo", run.algo());
+        if (run.trajectories() == null) {
+            line.putNull("trajectories");
+        } else {
+            line.put("trajectories", run.trajectories());
+        }
+        line.put("seed", run.seed());
+        ArrayNode returns = line.putArray("returns");
+        for (double r : result.evaluation().returns()) {
+            returns.add(r);
+        }
+        line.put("eval_env_steps", result.evaluation().envSteps());
+        line.put("env_steps", result.envSteps());
+        line.put("wall_seconds", result.wallSeconds());
+        ArrayNode curve = line.putArray("curve");
+        for (double[] point : result.curve()) {
+            ArrayNode p = curve.addArray();
+            p.add(point[0]);
+            if (Double.isFinite(point[1])) {
+                p.add(point[1]);
+            } else {
+                p.addNull();
+            }
+        }
+        Files.writeString(file, Json.mapper().writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    static RunResult read(JsonNode line) {
+        JsonNode n = line.get("trajectories");
+        Run run = new Run(line.get("env").asText(), line.get("algo").asText(), n.isNull() ? null : n.asInt(),
+                line.get("seed").asLong());
+        double[] returns = new double[line.get("returns").size()];
+        for (int i = 0; i < returns.length; i++) {
+            returns[i] = line.get("returns").get(i).asDouble();
+        }
+        List<double[]> curve = new ArrayList<>();
+        for (JsonNode p : line.get("curve")) {
+            curve.add(new double[] {p.get(0).asDouble(), p.get(1).isNull() ? Double.NaN : p.get(1).asDouble()});
+        }
+        return new RunResult(run, EvaluationResult.of(returns, line.get("eval_env_steps").asLong()),
+                line.get("env_steps").asLong(), line.get("wall_seconds").asDouble(), List.copyOf(curve));
+    }
+
+    /** Starts the workers, waits for all of them and returns every run's result. */
+    static List<RunResult> run(GailTableCommand command, GailTableSettings settings, List<Run> schedule)
+            throws IOException, InterruptedException {
+        int workers = settings.jobs();
+        List<Process> processes = new ArrayList<>();
+        try {
+            for (int w = 0; w < workers; w++) {
+                Files.deleteIfExists(resultsFile(command.out, w));
+                ProcessBuilder builder = new ProcessBuilder(workerCommand(command, settings, w, workers));
+                builder.redirectErrorStream(false);
+                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+                processes.add(builder.start());
+            }
+            for (int w = 0; w < workers; w++) {
+                int code = processes.get(w).waitFor();
+                if (code != 0) {
+                    throw new IllegalStateException("gail-table worker " + w + " exited with " + code);
+                }
+            }
+        } finally {
+            for (Process p : processes) {
+                p.destroy();
+            }
+        }
+        List<RunResult> results = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Path file = resultsFile(command.out, w);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    results.add(read(Json.mapper().readTree(line)));
+                }
+            }
+        }
+        if (results.size() != schedule.size()) {
+            throw new IllegalStateException("the workers returned " + results.size() + " of " + schedule.size() + " runs");
+        }
+        return results;
+    }
+
+    private static List<String> workerCommand(GailTableCommand c, GailTableSettings settings, int worker, int workers) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // Debugger and agent options belong to the parent alone.
+            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ImitationCli.class.getName());
+        cmd.addAll(List.of("experiments", "gail-table", "--out", c.out.toString(),
+                "--envs", String.join(",", settings.envs()),
+                "--trajectories", settings.trajectories().stream().map(String::valueOf).collect(Collectors.joining(",")),
+                "--seeds", Integer.toString(settings.seeds()), "--first-seed", Long.toString(c.firstSeed),
+                "--episodes", Integer.toString(settings.episodes()),
+                "--worker", Integer.toString(worker), "--workers", Integer.toString(workers)));
+        if (settings.quick()) {
+            cmd.add("--quick");
+        }
+        if (c.experts != null) {
+            cmd.add("--experts");
+            cmd.add(c.experts.toString());
+        }
+        return cmd;
+    }
+}

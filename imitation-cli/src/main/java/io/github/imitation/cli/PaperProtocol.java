@@ -1,0 +1,81 @@
+package io.github.imitation.cli;
+
+import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.algo.adversarial.AdversarialImitation;
+import io.github.imitation.algo.adversarial.AdversarialRound;
+import io.github.imitation.algo.bc.BcConfig;
+import io.github.imitation.algo.bc.BehaviorCloning;
+import io.github.imitation.data.DemonstrationCollector;
+import io.github.imitation.data.DemonstrationPairs;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.VectorEnv;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.eval.PublishedResults;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import io.github.imitation.policy.Policy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The GAIL paper's protocol as {@code bench bc}, {@code bench gail} and {@code experiments gail-table}
+ * share it: per seed, the expert's greedy episodes as demonstrations (always at least the paper's 10, so
+ * the first n of them, and a cell's result, do not depend on which other cells run), subsampled every 10th
+ * (CartPole) or 5th pair from a random offset, and every learner evaluated over the same start states.
+ */
+final class PaperProtocol {
+
+    private PaperProtocol() {
+    }
+
+    /** A learned policy and the env steps its training took (0 for offline learners). */
+    record Learned(PolicySnapshot policy, long envSteps) {
+    }
+
+    /** Demonstrations recorded per seed: enough for every count asked, and never fewer than the paper's 10. */
+    static int demonstrationCount(List<Integer> trajectoryCounts) {
+        return Math.max(PublishedResults.TRAJECTORIES.get(PublishedResults.TRAJECTORIES.size() - 1),
+                trajectoryCounts.stream().mapToInt(Integer::intValue).max().orElse(0));
+    }
+
+    /** The expert's greedy episodes for {@code seed}: each seed gets its own demonstrations. */
+    static List<Trajectory> demonstrations(String envId, Path expertPolicy, int count, long seed) {
+        try (OnnxPolicy expert = OnnxPolicy.forEnv(expertPolicy, envId, OnnxPolicy.Options.defaults().withSeed(seed))) {
+            return DemonstrationCollector.collect(VectorEnv.make(envId, count), expert, count, 10_000L * (seed + 1), true);
+        }
+    }
+
+    /** Reset seed of the first evaluation episode of a learner trained with {@code seed}. */
+    static long evaluationSeed(long seed) {
+        return 2_000_000L + 1000L * seed;
+    }
+
+    /** {@code episodes} greedy episodes of a trained policy, run through ONNX Runtime as it is deployed. */
+    static EvaluationResult evaluate(PolicySnapshot snapshot, String envId, int episodes, long seed) {
+        try (OnnxPolicy policy = OnnxPolicy.load(OnnxPolicyExporter.toBytes(snapshot))) {
+            return evaluate(policy, envId, episodes, seed);
+        }
+    }
+
+    static EvaluationResult evaluate(Policy policy, String envId, int episodes, long seed) {
+        return Evaluation.evaluate(policy, envId, episodes, evaluationSeed(seed), true);
+    }
+
+    /** BC on the demonstrations' pairs, subsampled every {@code subsample}-th from a seeded offset. */
+    static Learned bc(String envId, List<Trajectory> demonstrations, int subsample, BcConfig config, long seed) {
+        var pairs = DemonstrationPairs.subsample(demonstrations, subsample, seed);
+        return new Learned(BehaviorCloning.train(envId, pairs, config, seed, epoch -> { }), 0);
+    }
+
+    /** GAIL or AIRL (as {@code config} says) on the subsampled demonstrations. */
+    static Learned adversarial(String envId, List<Trajectory> demonstrations, int subsample, AdversarialConfig config,
+            long seed, Consumer<AdversarialRound> listener) {
+        try (var trainer = new AdversarialImitation(envId, demonstrations, subsample, config, seed)) {
+            trainer.train(listener);
+            return new Learned(trainer.policy(), trainer.envSteps());
+        }
+    }
+}

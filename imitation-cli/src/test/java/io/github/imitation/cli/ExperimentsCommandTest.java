@@ -1,0 +1,75 @@
+package io.github.imitation.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.imitation.cli.TrainingCommandsTest.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code experiments gail-table --quick}, the CI smoke test of the GAIL-paper table: files and JSON shape. */
+class ExperimentsCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void gailTableQuickWritesEveryFile(@TempDir Path dir) throws Exception {
+        // A small expert instead of the cached one, so the test needs no .cache and trains nothing big.
+        Path experts = dir.resolve("experts");
+        Outcome trained = TrainingCommandsTest.run("train", "--algo", "ppo", "--env", "CartPole-v1", "--max-env-steps",
+                "4096", "--seed", "1", "--out", experts.resolve("CartPole-v1").toString(), "--quiet");
+        assertEquals(0, trained.exitCode(), trained.stderr());
+
+        Path out = dir.resolve("table");
+        // --jobs 2 (the default) runs worker processes: the test covers that path too.
+        Outcome outcome = TrainingCommandsTest.run("experiments", "gail-table", "--quick", "--experts", experts.toString(),
+                "--out", out.toString());
+        assertEquals(0, outcome.exitCode(), outcome.stderr());
+
+        for (String file : List.of("results.json", "table.md", "runs.jsonl", "CartPole-v1-learning-curves.png",
+                "CartPole-v1-returns-vs-trajectories.png")) {
+            assertTrue(Files.isRegularFile(out.resolve(file)) && Files.size(out.resolve(file)) > 0, file);
+        }
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertTrue(results.get("quick").asBoolean());
+        assertEquals("[\"CartPole-v1\"]", results.get("envs").toString());
+        assertEquals("[1,4,7,10]", results.get("trajectories").toString());
+        for (String algo : GailTableSettings.ALGOS) {
+            assertTrue(results.get("settings").get("CartPole-v1").has(algo), "settings for " + algo);
+        }
+        JsonNode cells = results.get("cells");
+        // expert and random once, the four learners once per trajectory count.
+        assertEquals(2 + 4 * 4, cells.size());
+        Set<String> seen = new HashSet<>();
+        for (JsonNode cell : cells) {
+            for (String key : List.of("env", "algo", "trajectories", "mean", "std", "episode_std", "seeds",
+                    "returns_per_seed", "env_steps", "wall_seconds")) {
+                assertTrue(cell.has(key), cell + " has " + key);
+            }
+            String algo = cell.get("algo").asText();
+            assertTrue(seen.add(algo + "/" + cell.get("trajectories")), "one cell per algorithm and count: " + cell);
+            assertEquals(cell.get("seeds").size(), cell.get("returns_per_seed").size());
+            assertEquals(1, cell.get("seeds").size(), "--quick runs one seed");
+            double mean = cell.get("mean").asDouble();
+            // CartPole-v1 returns lie in [1, 500] (sanity, not learning quality).
+            assertTrue(mean >= 1 && mean <= 500, cell.toString());
+            assertEquals(algo.equals("expert") || algo.equals("random"), cell.get("trajectories").isNull(), cell.toString());
+            if (algo.equals("gail") || algo.equals("airl") || algo.equals("dagger")) {
+                assertTrue(cell.get("env_steps").asLong() > 0, cell.toString());
+            }
+            assertFalse(cell.has("paper_mean"), "the paper has no CartPole-v1 row");
+        }
+        assertEquals("expert", cells.get(0).get("algo").asText());
+        String table = Files.readString(out.resolve("table.md"));
+        assertTrue(table.contains("## CartPole-v1") && table.contains("| GAIL |") && table.contains("| DAgger |"), table);
+        assertEquals(18, Files.readAllLines(out.resolve("runs.jsonl")).size());
+    }
+}
