@@ -78,7 +78,7 @@ final class UpCommand implements Callable<Integer> {
     String bootstrap;
 
     @Option(names = "--port-base", defaultValue = "8081",
-            description = "HTTP ports: expert PORT, rollout +1, discriminator +2, policy +3, extra rollout replicas +4... (default: ${DEFAULT-VALUE})")
+            description = "HTTP ports: expert PORT, rollout +1, discriminator +2, policy +3, inference +4 (without --exit-when-done), extra rollout replicas +5... (default: ${DEFAULT-VALUE})")
     int portBase;
 
     @Option(names = "--rollout-replicas", defaultValue = "1", description = "rollout-service processes (default: ${DEFAULT-VALUE})")
@@ -130,7 +130,11 @@ final class UpCommand implements Callable<Integer> {
             err.println("up: Kafka at " + kafka + (broker == null ? "" : " (embedded, data in " + broker.dataDir() + ")"));
             List<ServiceProcesses.Service> started2 = startServices(processes, kafka, runDir);
             for (ServiceProcesses.Service s : started2) {
-                processes.awaitReady(s, Duration.ofSeconds(180));
+                if (s.name().equals("policy-inference")) {
+                    processes.awaitLive(s, Duration.ofSeconds(180)); // ready once it serves a policy
+                } else {
+                    processes.awaitReady(s, Duration.ofSeconds(180));
+                }
             }
             err.printf(Locale.ROOT, "up: %d services ready in %.1f s (logs in %s)%n", started2.size(), seconds(started),
                     runDir.resolve("logs"));
@@ -161,6 +165,8 @@ final class UpCommand implements Callable<Integer> {
                     err.println("  " + SERVICES.get(i) + ": " + url(i) + "  (metrics " + url(i) + "/q/metrics, API "
                             + url(i) + "/q/swagger-ui)");
                 }
+                err.println("  inference (docs/serving.md): " + url(4) + "/v2/models/" + runId + "  and  POST " + url(4)
+                        + "/api/v1/policies/" + runId + "/act {\"observations\": [[...]]}");
                 stop.await();
             }
             String phase = finalRecord.path("status").path("phase").asText();
@@ -197,8 +203,14 @@ final class UpCommand implements Callable<Integer> {
             started.add(processes.start(name, name, portBase + i, properties));
         }
         for (int r = 1; r < rolloutReplicas; r++) {
-            started.add(processes.start("rollout-service", "rollout-service-" + r, portBase + 3 + r, Map.of(
+            started.add(processes.start("rollout-service", "rollout-service-" + r, portBase + 4 + r, Map.of(
                     "kafka.bootstrap.servers", kafka, "imitation.rollout.worker-id", "rollout-" + r)));
+        }
+        if (!exitWhenDone) {
+            // The inference endpoint: the policy-service image in its serving role, following il.policies, so
+            // every new version of the run is served as soon as it is published.
+            started.add(processes.start("policy-service", "policy-inference", portBase + 4, Map.of(
+                    "kafka.bootstrap.servers", kafka, "quarkus.profile", "serving")));
         }
         return started;
     }

@@ -75,8 +75,20 @@ public final class ServiceProcesses implements AutoCloseable {
 
     /** Waits until the service's readiness check passes (Kafka included); fails with its log's tail if it died. */
     public void awaitReady(Service service, Duration timeout) throws InterruptedException {
+        await(service, "/q/health/ready", timeout);
+    }
+
+    /**
+     * Waits until the service is live (started and answering): for a role that is not ready until data
+     * arrives, such as the inference endpoint before the first policy version.
+     */
+    public void awaitLive(Service service, Duration timeout) throws InterruptedException {
+        await(service, "/q/health/live", timeout);
+    }
+
+    private void await(Service service, String path, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + path))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         while (System.nanoTime() < deadline) {
             if (!service.process().isAlive()) {
@@ -92,7 +104,8 @@ public final class ServiceProcesses implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(service.name() + " was not ready within " + timeout.toSeconds() + " s; the end of "
+        throw new IllegalStateException(service.name() + " did not answer " + path + " within " + timeout.toSeconds()
+                + " s; the end of "
                 + service.log() + ":\n" + tail(service.log(), 30));
     }
 
