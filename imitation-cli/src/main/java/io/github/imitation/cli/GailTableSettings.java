@@ -105,7 +105,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
         ObjectNode node = Json.mapper().createObjectNode();
         node.put("evaluation_episodes_per_seed", episodes);
         switch (algo) {
-            case "expert" -> node.put("policy", "cached PPO expert (best of " + TrainingRuns.EXPERT_EVALUATIONS
+            case "expert" -> node.put("policy", "cached PPO expert (best of " + io.github.imitation.algo.ppo.BestPolicyTracker.EXPERT_EVALUATIONS
                     + " evaluations during training), greedy");
             case "random" -> node.put("policy", "uniformly random actions");
             case "bc" -> {

@@ -72,8 +72,7 @@ final class TrainCommand implements Callable<Integer> {
                     : TrainingRuns.ppoOnLearnedReward(env, out, seed, maxEnvSteps, CliChecks.existingFile(reward, "reward"), quiet, settings);
             case bc -> {
                 List<Trajectory> trajectories = requireDemonstrations();
-                ObservationActionPairs pairs = subsample == 1 ? DemonstrationPairs.all(trajectories)
-                        : DemonstrationPairs.subsample(trajectories, subsample, seed);
+                ObservationActionPairs pairs = DemonstrationPairs.subsample(trajectories, subsample, seed);
                 yield TrainingRuns.bc(env, out, seed, pairs, quiet, settings);
             }
             case gail, airl -> TrainingRuns.adversarial(env, out, seed, requireDemonstrations(), subsample, maxEnvSteps,

@@ -36,10 +36,6 @@ final class TrainingRuns {
     private TrainingRuns() {
     }
 
-    /** Evaluations an expert run makes to keep its best policy, and their episodes. */
-    static final int EXPERT_EVALUATIONS = 20;
-    static final int EXPERT_EVALUATION_EPISODES = 30;
-
     /** PPO on the env's reward; the final policy is the result. */
     static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
             Map<String, String> overrides) throws IOException {
@@ -47,9 +43,9 @@ final class TrainingRuns {
     }
 
     /**
-     * PPO on the env's reward. An expert ({@code keepBest}) is the best of {@link #EXPERT_EVALUATIONS}
-     * deterministic evaluations made during training (see {@link BestPolicyTracker}), not necessarily the
-     * last policy; the summary says which.
+     * PPO on the env's reward. An expert ({@code keepBest}) is the best of the evaluations made during
+     * training (see {@link BestPolicyTracker#forExpert}), not necessarily the last policy; the summary says
+     * which.
      */
     static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
             Map<String, String> overrides, boolean keepBest) throws IOException {
@@ -59,9 +55,8 @@ final class TrainingRuns {
         }
         PrintStream err = System.err;
         Progress progress = new Progress(err, quiet, algorithmName + " " + envId, config.totalTimesteps());
-        BestPolicyTracker tracker = keepBest ? new BestPolicyTracker(envId, algorithmName,
-                Math.max(1, config.totalTimesteps() / EXPERT_EVALUATIONS), EXPERT_EVALUATION_EPISODES,
-                RunDirectory.EVAL_SEED_OFFSET / 2 + seed) : null;
+        BestPolicyTracker tracker = keepBest
+                ? BestPolicyTracker.forExpert(envId, algorithmName, config.totalTimesteps(), seed) : null;
         try (RunDirectory run = new RunDirectory(out, envId, algorithmName, seed, Json.mapper());
                 Ppo ppo = new Ppo(envId, config, seed)) {
             ppo.train(PpoDefaults.explorationAid(envId, config), update -> {
@@ -81,7 +76,7 @@ final class TrainingRuns {
                     "training return (last 20 episodes)", "env steps", fields -> {
                         if (tracker != null) {
                             fields.put("selected", "best of " + tracker.evaluations() + " evaluations ("
-                                    + EXPERT_EVALUATION_EPISODES + " episodes each) during training");
+                                    + tracker.episodes() + " episodes each) during training");
                             fields.put("selected_at_env_steps", tracker.bestEnvSteps());
                         }
                     });
@@ -190,9 +185,7 @@ final class TrainingRuns {
             Long maxEnvSteps, boolean quiet, Map<String, String> overrides) throws IOException {
         DaggerConfig config = ConfigOverrides.apply(DaggerConfig.defaults(), overrides);
         if (maxEnvSteps != null) {
-            // The budget is shared by the iterations that roll out (iteration 0 trains on the demonstrations).
-            int rollingIterations = Math.max(1, config.iterations() - 1);
-            config = config.withStepsPerIteration((int) Math.max(1, Math.min(Integer.MAX_VALUE, maxEnvSteps / rollingIterations)));
+            config = config.withEnvStepBudget(maxEnvSteps);
         }
         Progress progress = new Progress(System.err, quiet, "dagger " + envId, config.iterations());
         try (OnnxPolicy expert = OnnxPolicy.forEnv(expertModel, envId, OnnxPolicy.Options.defaults().withSeed(seed));

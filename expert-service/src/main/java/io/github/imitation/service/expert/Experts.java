@@ -1,5 +1,6 @@
 package io.github.imitation.service.expert;
 
+import io.github.imitation.algo.ppo.BestPolicyTracker;
 import io.github.imitation.algo.ppo.Ppo;
 import io.github.imitation.algo.ppo.PpoConfig;
 import io.github.imitation.algo.ppo.PpoDefaults;
@@ -105,12 +106,15 @@ public class Experts {
             if (maxEnvSteps != null) {
                 config = config.withTotalTimesteps(maxEnvSteps);
             }
+            BestPolicyTracker tracker = BestPolicyTracker.forExpert(env, "ppo", config.totalTimesteps(), seed);
             try (Ppo ppo = new Ppo(env, config, seed)) {
                 LOG.infof("expert %s: training PPO on %s for %d env steps", id, env, config.totalTimesteps());
-                ppo.train(PpoDefaults.explorationAid(env, config), update -> { });
-                byte[] model = OnnxPolicyExporter.toBytes(ppo.snapshot("ppo"));
+                ppo.train(PpoDefaults.explorationAid(env, config), update -> tracker.afterUpdate(ppo));
+                tracker.consider(ppo.snapshot("ppo"), ppo.envSteps());
+                byte[] model = OnnxPolicyExporter.toBytes(tracker.best());
                 upload(id, model, env);
-                LOG.infof("expert %s: trained after %d env steps", id, ppo.envSteps());
+                LOG.infof("expert %s: trained for %d env steps; the best evaluation (%.2f) came at %d", id,
+                        ppo.envSteps(), tracker.bestReturn(), tracker.bestEnvSteps());
             } catch (RuntimeException e) {
                 LOG.errorf(e, "expert %s: training failed", id);
                 training.put(id, new ExpertInfo(id, env, "failed", null, null, e.getMessage()));

@@ -73,6 +73,15 @@ public record DaggerConfig(int iterations, int stepsPerIteration, int numEnvs, d
         return new DaggerConfig(value, stepsPerIteration, numEnvs, betaDecay, sampleLearnerActions, evaluationEpisodes, bc);
     }
 
+    /**
+     * Spreads an env-step budget over the iterations that roll out (iteration 0 trains on the
+     * demonstrations alone).
+     */
+    public DaggerConfig withEnvStepBudget(long maxEnvSteps) {
+        int rollingIterations = Math.max(1, iterations - 1);
+        return withStepsPerIteration((int) Math.max(1, Math.min(Integer.MAX_VALUE, maxEnvSteps / rollingIterations)));
+    }
+
     public DaggerConfig withStepsPerIteration(int value) {
         return new DaggerConfig(iterations, value, numEnvs, betaDecay, sampleLearnerActions, evaluationEpisodes, bc);
     }

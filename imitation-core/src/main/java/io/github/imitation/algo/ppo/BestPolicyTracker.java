@@ -26,6 +26,19 @@ public final class BestPolicyTracker {
     private long bestEnvSteps;
     private int evaluations;
 
+    /** Evaluations an expert run makes, spread evenly over its budget. */
+    public static final int EXPERT_EVALUATIONS = 20;
+    /** Episodes per evaluation: 10 were too few for Acrobot (returns vary by ±30, a lucky early policy won). */
+    public static final int EXPERT_EVALUATION_EPISODES = 30;
+    /** Evaluation seeds of the selection: apart from the training seeds and from the final evaluation's. */
+    private static final long SELECTION_SEED_OFFSET = 500_000L;
+
+    /** The tracker every expert run uses: 20 evaluations of 30 episodes over {@code totalTimesteps}. */
+    public static BestPolicyTracker forExpert(String envId, String algorithm, long totalTimesteps, long seed) {
+        return new BestPolicyTracker(envId, algorithm, Math.max(1, totalTimesteps / EXPERT_EVALUATIONS),
+                EXPERT_EVALUATION_EPISODES, SELECTION_SEED_OFFSET + seed);
+    }
+
     /**
      * @param interval env steps between evaluations
      * @param episodes evaluation episodes each time
@@ -81,5 +94,9 @@ public final class BestPolicyTracker {
 
     public int evaluations() {
         return evaluations;
+    }
+
+    public int episodes() {
+        return episodes;
     }
 }

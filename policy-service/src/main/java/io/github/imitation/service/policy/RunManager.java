@@ -77,6 +77,8 @@ public class RunManager {
     String expertServiceUrl;
 
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
+    /** The newest policy of each BC / DAgger run (PPO-based runs hold theirs in the learner). */
+    private final Map<String, PolicyVersion> offlinePolicies = new ConcurrentHashMap<>();
     private final ExecutorService evaluations = Executors.newSingleThreadExecutor(daemon("evaluation"));
     private final ExecutorService offline = Executors.newSingleThreadExecutor(daemon("offline-training"));
 
@@ -152,8 +154,6 @@ public class RunManager {
             return Optional.of(run.learner.latest());
         }
     }
-
-    private final Map<String, PolicyVersion> offlinePolicies = new ConcurrentHashMap<>();
 
     /** Stops a running run; returns the record, or empty if unknown. */
     public Optional<RunRecord> stop(String runId) {
@@ -253,16 +253,13 @@ public class RunManager {
             }
             if (spec.algo().equals("bc")) {
                 BcConfig config = ConfigOverrides.apply(BcConfig.defaults(), spec.overrides());
-                var pairs = spec.subsample() == 1 ? DemonstrationPairs.all(demos)
-                        : DemonstrationPairs.subsample(demos, spec.subsample(), spec.seed());
+                var pairs = DemonstrationPairs.subsample(demos, spec.subsample(), spec.seed());
                 PolicySnapshot snapshot = BehaviorCloning.train(spec.env(), pairs, config, spec.seed(), epoch -> { });
                 publishOffline(run, snapshot, 1, 0);
             } else {
                 DaggerConfig config = ConfigOverrides.apply(DaggerConfig.defaults(), spec.overrides());
                 if (spec.maxEnvSteps() != null) {
-                    int rolling = Math.max(1, config.iterations() - 1);
-                    config = config.withStepsPerIteration((int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                            spec.maxEnvSteps() / rolling)));
+                    config = config.withEnvStepBudget(spec.maxEnvSteps());
                 }
                 RemoteExpert expert = new RemoteExpert(expertServiceUrl, spec.expert(), spec.env());
                 Dagger.train(spec.env(), expert, demos, config, spec.seed(),
