@@ -96,7 +96,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
                 int clientPort = port == 0 ? freePort() : port;
                 try {
-                    KafkaRaftServer server = startNode(clientPort, freePort(), dir);
+                    KafkaRaftServer server = startNode(clientPort, freePortOtherThan(clientPort), dir);
                     return new EmbeddedKafkaBroker(server, clientPort, dir, temporary, logging);
                 } catch (RuntimeException e) {
                     last = e;
@@ -230,6 +230,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on localhost", e);
         }
+    }
+
+    /** The OS may hand out a port it just released again, so the controller's is checked against the client's. */
+    static int freePortOtherThan(int taken) {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            int candidate = freePort();
+            if (candidate != taken) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("the OS keeps offering only port " + taken + " on localhost");
     }
 
     private static boolean portTaken(int port) {

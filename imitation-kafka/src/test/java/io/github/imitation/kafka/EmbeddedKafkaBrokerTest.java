@@ -149,6 +149,15 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void theControllerPortDiffersFromTheClientPortEvenWhenTheOsReusesPorts() {
+        // The OS may offer a just-released port again (it did once in CI); draw many times.
+        for (int i = 0; i < 200; i++) {
+            int client = EmbeddedKafkaBroker.freePortOtherThan(0);
+            assertNotEquals(client, EmbeddedKafkaBroker.freePortOtherThan(client));
+        }
+    }
+
+    @Test
     void aTakenPortIsReported() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
