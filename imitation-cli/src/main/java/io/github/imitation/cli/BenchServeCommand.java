@@ -11,9 +11,6 @@ import io.github.imitation.serving.ModelRepository;
 import io.github.imitation.serving.RandomPolicies;
 import io.github.imitation.serving.ServingConfig;
 import io.github.imitation.serving.ServingServer;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,10 +60,6 @@ final class BenchServeCommand implements Callable<Integer> {
             description = "warm-up of the whole HTTP path (JIT) before the first load (default: ${DEFAULT-VALUE})")
     double warmupSeconds;
 
-    @Option(names = "--client-event-loops", defaultValue = "1",
-            description = "event loops of the load generator (default: ${DEFAULT-VALUE})")
-    int clientEventLoops;
-
     @Option(names = "--quick", description = "2 s warm-up and 1 s per load (smoke test, noisy figures)")
     boolean quick;
 
@@ -79,8 +71,8 @@ final class BenchServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (connections <= 0 || seconds <= 0 || warmupSeconds < 0 || clientEventLoops <= 0) {
-            throw new IllegalArgumentException("--connections, --seconds and --client-event-loops must be positive");
+        if (connections <= 0 || seconds <= 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--connections and --seconds must be positive, --warmup-seconds not negative");
         }
         rowsPerRequest.forEach(r -> {
             if (r <= 0) {
@@ -104,7 +96,7 @@ final class BenchServeCommand implements Callable<Integer> {
         server.put("max_batch", config.maxBatch());
         server.put("max_delay_us", config.maxDelayMicros());
         server.put("event_loops", serving.eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : serving.eventLoops);
-        server.put("client_event_loops", clientEventLoops);
+        report.put("load_generator", "one thread, NIO keep-alive connections, pre-encoded request (wrk-style)");
         server.put("endpoint", "POST /v2/models/bench/infer (Open Inference Protocol)");
 
         ArrayNode results = report.putArray("results");
@@ -113,15 +105,13 @@ final class BenchServeCommand implements Callable<Integer> {
             ModelRepository repository = new ModelRepository(config);
             repository.publish("bench", 1, bytes);
             server.put("device", repository.device());
-            Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientEventLoops)
-                    .setPreferNativeTransport(!Boolean.getBoolean("imitation.serving.nio")));
             try (ServingServer endpoint = ServingServer.start(repository, "127.0.0.1", 0, serving.eventLoops)) {
-                HttpLoad load = new HttpLoad(clientVertx, endpoint.port());
+                HttpLoad load = new HttpLoad("127.0.0.1", endpoint.port());
                 // Until the JIT has compiled the HTTP path, it takes most of the CPU: warm every request size up
                 // under load first, so that each measured load needs only a short warm-up of its own.
                 System.err.println("bench serve: warming up for " + initialWarmup.toSeconds() + " s");
                 for (int rows : rowsPerRequest) {
-                    Buffer body = Buffer.buffer(inferBody(observations(rows * obsSize, rows), rows, obsSize));
+                    byte[] body = inferBody(observations(rows * obsSize, rows), rows, obsSize);
                     load.run("/v2/models/bench/infer", body, connections, initialWarmup.dividedBy(rowsPerRequest.size()),
                             Duration.ofMillis(1));
                 }
@@ -131,8 +121,8 @@ final class BenchServeCommand implements Callable<Integer> {
                     line.put("observations_per_request", rows);
                     ObjectNode ceiling = inProcess(policy, observations, rows, warmup.multipliedBy(2), measure);
                     line.set("in_process", ceiling);
-                    Buffer body = Buffer.buffer(inferBody(observations, rows, obsSize));
-                    line.put("request_bytes", body.length());
+                    byte[] body = inferBody(observations, rows, obsSize);
+                    line.put("request_bytes", body.length);
                     for (int c : new int[] {1, connections}) {
                         BatchStats before = repository.stats("bench").orElseThrow();
                         HttpLoad.Result result = load.run("/v2/models/bench/infer", body, c, warmup, measure);
@@ -146,6 +136,7 @@ final class BenchServeCommand implements Callable<Integer> {
                         http.put("mean_ms", round3(result.meanMillis()));
                         http.put("errors", result.errors());
                         http.put("cpu_us_per_request", round3(result.cpuMicrosPerRequest()));
+                        http.put("load_generator_cpu_us_per_request", round3(result.clientCpuMicrosPerRequest()));
                         http.put("requests_per_onnx_call", round3((double) (after.requests() - before.requests())
                                 / Math.max(1, after.batches() - before.batches())));
                         http.put("percent_of_ceiling", round3(100.0 * result.requestsPerSecond() * rows
@@ -157,8 +148,6 @@ final class BenchServeCommand implements Callable<Integer> {
                                 result.cpuMicrosPerRequest(), result.errors());
                     }
                 }
-            } finally {
-                clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }
         report.put("load_average_after", loadAverage());
@@ -215,13 +204,13 @@ final class BenchServeCommand implements Callable<Integer> {
         return values;
     }
 
-    private static String inferBody(float[] observations, int rows, int columns) {
+    private static byte[] inferBody(float[] observations, int rows, int columns) {
         StringBuilder data = new StringBuilder();
         for (int i = 0; i < observations.length; i++) {
             data.append(i == 0 ? "" : ",").append(observations[i]);
         }
-        return "{\"inputs\":[{\"name\":\"obs\",\"shape\":[" + rows + "," + columns + "],\"datatype\":\"FP32\",\"data\":["
-                + data + "]}]}";
+        return ("{\"inputs\":[{\"name\":\"obs\",\"shape\":[" + rows + "," + columns + "],\"datatype\":\"FP32\",\"data\":["
+                + data + "]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The one-minute load average of the machine (runnable processes), or -1 where the OS does not say. */
