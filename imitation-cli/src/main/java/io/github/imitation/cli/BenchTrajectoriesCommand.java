@@ -35,7 +35,7 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
 
         @Override
         PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed) {
-            return PaperProtocol.bc(envId, demonstrations, subsample, BcConfig.defaults(), seed).policy();
+            return PaperProtocol.bc(envId, demonstrations, subsample, PaperProtocol.bcConfig(), seed).policy();
         }
 
         @Override

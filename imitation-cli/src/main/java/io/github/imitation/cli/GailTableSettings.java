@@ -59,7 +59,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
         return switch (env) {
             case "CartPole-v0", "CartPole-v1" -> new Budget(100_000, 3, 1_000, BC_EPOCHS, 50);
             case "Acrobot-v1" -> new Budget(300_000, 3, 1_000, BC_EPOCHS, 50);
-            case "MountainCar-v0" -> new Budget(250_000, 3, 1_000, BC_EPOCHS, 50);
+            case "MountainCar-v0" -> new Budget(600_000, 3, 1_000, BC_EPOCHS, 50);
             default -> new Budget(300_000, 3, 1_000, BC_EPOCHS, 50);
         };
     }
@@ -70,7 +70,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
         return new Budget(Math.max(4_096, 2L * rollout), 2, 256, 20, 10);
     }
 
-    private static final int BC_EPOCHS = BcConfig.defaults().maxEpochs();
+    private static final int BC_EPOCHS = PaperProtocol.bcConfig().maxEpochs();
 
     Budget budget(String env) {
         return quick ? quick(env) : full(env);
@@ -81,10 +81,11 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     }
 
     BcConfig bc(String env) {
-        return bcWithEpochs(budget(env).bcMaxEpochs());
+        return ConfigOverrides.apply(PaperProtocol.bcConfig(), Map.of("maxEpochs", Integer.toString(budget(env).bcMaxEpochs())));
     }
 
-    private static BcConfig bcWithEpochs(int maxEpochs) {
+    /** DAgger's BC fits whole trajectories plus its own labels, enough pairs for the usual early stopping. */
+    private static BcConfig daggerBc(int maxEpochs) {
         return ConfigOverrides.apply(BcConfig.defaults(), Map.of("maxEpochs", Integer.toString(maxEpochs)));
     }
 
@@ -96,7 +97,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     DaggerConfig dagger(String env) {
         Budget budget = budget(env);
         return DaggerConfig.defaults().withIterations(budget.daggerIterations())
-                .withStepsPerIteration(budget.daggerStepsPerIteration()).withBc(bcWithEpochs(budget.daggerBcMaxEpochs()))
+                .withStepsPerIteration(budget.daggerStepsPerIteration()).withBc(daggerBc(budget.daggerBcMaxEpochs()))
                 .withEvaluationEpisodes(0);
     }
 
@@ -112,6 +113,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
                 BcConfig bc = bc(env);
                 node.put("subsample", subsample(env));
                 node.put("max_epochs", bc.maxEpochs());
+                node.put("validation_fraction", bc.validationFraction());
                 node.put("patience", bc.patience());
                 node.put("batch_size", bc.batchSize());
                 node.put("learning_rate", bc.learningRate());

@@ -28,22 +28,23 @@ final class GailTableWorkers {
     }
 
     /**
-     * Rough single-core seconds of one run on the development machine (from docs/results: GAIL runs ≈ 5,500
-     * CartPole, 10,000 Acrobot and 4,000 MountainCar env steps/s; AIRL ≈ 1.5× GAIL; DAgger with 3 iterations ≈ 25 s, mostly its BC retraining).
+     * Rough single-core seconds of one run on the development machine (measured with both workers busy: GAIL
+     * ≈ 5,500 CartPole, 11,000 Acrobot and 5,200 MountainCar env steps/s; AIRL ≈ 1.1× GAIL; DAgger with 3
+     * iterations ≈ 8 s, mostly its BC retraining; BC ≈ 5 s).
      * Used to split the runs evenly and for the estimate printed at the start.
      */
     static double estimatedSeconds(Run run, GailTableSettings settings) {
         double stepsPerSecond = switch (run.env()) {
-            case "Acrobot-v1" -> 10_000;
-            case "MountainCar-v0" -> 4_000;
+            case "Acrobot-v1" -> 11_000;
+            case "MountainCar-v0" -> 5_200;
             default -> 5_500;
         };
         GailTableSettings.Budget budget = settings.budget(run.env());
         return switch (run.algo()) {
             case "gail" -> budget.adversarialSteps() / stepsPerSecond;
-            case "airl" -> 1.5 * budget.adversarialSteps() / stepsPerSecond;
-            case "dagger" -> settings.quick() ? 8 : 25;
-            case "bc" -> 2;
+            case "airl" -> 1.1 * budget.adversarialSteps() / stepsPerSecond;
+            case "dagger" -> 8;
+            case "bc" -> settings.quick() ? 1 : 5;
             default -> 0.5;
         };
     }
