@@ -119,22 +119,28 @@ final class GailTableCommand implements Callable<Integer> {
                 }
             }
         }
-        // Longest runs first, so that parallel workers finish together (the order does not change any result).
+        // Longest runs first (by the estimate), so that parallel workers finish together; the order does not
+        // change any result.
         List<Run> schedule = new ArrayList<>(runs);
-        schedule.sort(Comparator.comparingInt((Run r) -> algoRank(r.algo())).thenComparingInt(r -> -envRank(r.env())));
+        schedule.sort(Comparator.comparingDouble((Run r) -> -GailTableWorkers.estimatedSeconds(r, settings)));
 
         Path runsFile = out.resolve("runs.jsonl");
         if (worker != null) {
-            // A worker process of a parallel run: its share of the schedule, one JSON line per run for the parent.
-            List<Run> mine = GailTableWorkers.share(schedule, settings, worker, workers);
+            // A worker process of a parallel run: it takes the next run no other worker has claimed, in schedule
+            // order, until none is left (so the workers finish together however wrong the estimates are), and
+            // writes one JSON line per run for the parent.
             Path file = GailTableWorkers.resultsFile(out, worker);
             Files.deleteIfExists(file);
-            for (int i = 0; i < mine.size(); i++) {
-                Run run = mine.get(i);
+            int done = 0;
+            for (Run run : schedule) {
+                if (!GailTableWorkers.claim(out, run)) {
+                    continue;
+                }
                 RunResult result = execute(run, settings, expertPolicies.get(run.env()), expertSteps.get(run.env()),
                         demonstrations.get(run.env() + "/" + run.seed()));
                 GailTableWorkers.append(file, result);
-                report(result, String.format("worker %d: %d/%d", worker, i + 1, mine.size()), null);
+                report(result, String.format("worker %d: run %d, %d of %d claimed", worker, ++done,
+                        GailTableWorkers.claimed(out), schedule.size()), null);
             }
             return 0;
         }
@@ -286,23 +292,5 @@ final class GailTableCommand implements Callable<Integer> {
                 run.env(), run.algo(),
                 run.trajectories() == null ? "" : ", " + run.trajectories() + " traj", run.seed(),
                 result.evaluation().meanReturn(), result.evaluation().stdReturn(), result.envSteps(), result.wallSeconds());
-    }
-
-    static int algoRank(String algo) {
-        return switch (algo) {
-            case "airl" -> 0;
-            case "gail" -> 1;
-            case "dagger" -> 2;
-            case "bc" -> 3;
-            default -> 4;
-        };
-    }
-
-    static int envRank(String env) {
-        return switch (env) {
-            case "MountainCar-v0" -> 3;
-            case "Acrobot-v1" -> 2;
-            default -> 1;
-        };
     }
 }

@@ -51,7 +51,7 @@ final class GailTableWorkers {
 
     /** Estimated wall seconds of the whole schedule with the settings' jobs. */
     static double estimatedSeconds(List<Run> schedule, GailTableSettings settings) {
-        double[] loads = loads(schedule, settings, settings.jobs(), null);
+        double[] loads = loads(schedule, settings, settings.jobs());
         double max = 0;
         for (double load : loads) {
             max = Math.max(max, load);
@@ -59,21 +59,48 @@ final class GailTableWorkers {
         return max;
     }
 
-    /** Worker {@code index}'s runs: longest first, each to the least-loaded worker so far (a fixed split). */
-    static List<Run> share(List<Run> schedule, GailTableSettings settings, int index, int workers) {
-        if (workers < 1 || index < 0 || index >= workers) {
-            throw new IllegalArgumentException("worker " + index + " of " + workers);
+    /**
+     * Claims {@code run} for the calling worker: true for exactly one worker, whichever creates the run's claim
+     * file first (an atomic create in the output directory, so the workers need no other channel).
+     */
+    static boolean claim(Path out, Run run) throws IOException {
+        Path claims = claimsDirectory(out);
+        Files.createDirectories(claims);
+        String name = run.env() + "_" + run.algo() + "_" + (run.trajectories() == null ? "-" : run.trajectories())
+                + "_" + run.seed();
+        try {
+            Files.createFile(claims.resolve(name));
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+            return false;
         }
-        List<List<Run>> shares = new ArrayList<>();
-        loads(schedule, settings, workers, shares);
-        return shares.get(index);
     }
 
-    private static double[] loads(List<Run> schedule, GailTableSettings settings, int workers, List<List<Run>> shares) {
-        double[] loads = new double[workers];
-        for (int w = 0; w < workers && shares != null; w++) {
-            shares.add(new ArrayList<>());
+    /** How many runs have been claimed so far, by all workers. */
+    static long claimed(Path out) throws IOException {
+        try (var files = Files.list(claimsDirectory(out))) {
+            return files.count();
         }
+    }
+
+    private static Path claimsDirectory(Path out) {
+        return out.resolve(".workers").resolve("claims");
+    }
+
+    private static void clearClaims(Path out) throws IOException {
+        Path claims = claimsDirectory(out);
+        if (Files.isDirectory(claims)) {
+            try (var files = Files.list(claims)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /** Each run, in schedule order, to the worker that is free first: what the claiming workers do. */
+    private static double[] loads(List<Run> schedule, GailTableSettings settings, int workers) {
+        double[] loads = new double[workers];
         for (Run run : schedule) {
             int least = 0;
             for (int w = 1; w < workers; w++) {
@@ -82,9 +109,6 @@ final class GailTableWorkers {
                 }
             }
             loads[least] += estimatedSeconds(run, settings);
-            if (shares != null) {
-                shares.get(least).add(run);
-            }
         }
         return loads;
     }
@@ -148,6 +172,7 @@ final class GailTableWorkers {
             throws IOException, InterruptedException {
         int workers = settings.jobs();
         List<Process> processes = new ArrayList<>();
+        clearClaims(command.out);
         try {
             for (int w = 0; w < workers; w++) {
                 Files.deleteIfExists(resultsFile(command.out, w));
