@@ -56,10 +56,15 @@ final class PipelineTesting {
                 true);
     }
 
-    /** The first of {@code count} consecutive free ports. */
+    /**
+     * The first of {@code count} consecutive free ports, below the OS's ephemeral range: a port in that range
+     * that is free now can become the local port of any outgoing connection (a Kafka client's, say) before the
+     * service binds it, which once failed the pipeline test.
+     */
     static int freePorts(int count) throws IOException {
+        int ephemeralStart = ephemeralPortRangeStart();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            int base = ThreadLocalRandom.current().nextInt(10_000, ephemeralStart - count);
             boolean free = true;
             for (int p = base; p < base + count && free; p++) {
                 try (ServerSocket socket = new ServerSocket(p)) {
@@ -73,6 +78,17 @@ final class PipelineTesting {
             }
         }
         throw new IOException("no " + count + " consecutive free ports found");
+    }
+
+    /** The first port the OS hands out for outgoing connections and port 0 (Linux's default when unknown). */
+    private static int ephemeralPortRangeStart() {
+        try {
+            String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int start = Integer.parseInt(range.split("\\s+")[0]);
+            return start > 12_000 ? start : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 
     /** The checkout's root (the services' builds are under it). */
