@@ -79,6 +79,20 @@ final class GailTableCommand implements Callable<Integer> {
 
     /** One seed of one cell. {@code trajectories} is null for expert and random. */
     record Run(String env, String algo, Integer trajectories, long seed) {
+
+        /** The run's identity, the first fields of every JSON line about it (trajectories null for expert and random). */
+        ObjectNode toJson() {
+            ObjectNode line = Json.mapper().createObjectNode();
+            line.put("env", env);
+            line.put("algo", algo);
+            if (trajectories == null) {
+                line.putNull("trajectories");
+            } else {
+                line.put("trajectories", trajectories);
+            }
+            line.put("seed", seed);
+            return line;
+        }
     }
 
     /** What one run gave: its evaluation, its training's env steps, wall time and (GAIL, AIRL) learning curve. */
@@ -268,15 +282,7 @@ final class GailTableCommand implements Callable<Integer> {
     /** Appends the run to runs.jsonl (when given) and prints it (when {@code progress} is given). */
     private static void report(RunResult result, String progress, Path runsFile) throws IOException {
         Run run = result.run();
-        ObjectNode line = Json.mapper().createObjectNode();
-        line.put("env", run.env());
-        line.put("algo", run.algo());
-        if (run.trajectories() == null) {
-            line.putNull("trajectories");
-        } else {
-            line.put("trajectories", run.trajectories());
-        }
-        line.put("seed", run.seed());
+        ObjectNode line = run.toJson();
         line.put("mean_return", result.evaluation().meanReturn());
         line.put("std_return", result.evaluation().stdReturn());
         line.put("env_steps", result.envSteps());

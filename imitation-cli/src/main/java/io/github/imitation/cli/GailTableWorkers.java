@@ -120,16 +120,7 @@ final class GailTableWorkers {
     /** One run as a JSON line, everything the parent's report needs (non-finite numbers as null). */
     static void append(Path file, RunResult result) throws IOException {
         Files.createDirectories(file.getParent());
-        ObjectNode line = Json.mapper().createObjectNode();
-        Run run = result.run();
-        line.put("env", run.env());
-        line.put("algo", run.algo());
-        if (run.trajectories() == null) {
-            line.putNull("trajectories");
-        } else {
-            line.put("trajectories", run.trajectories());
-        }
-        line.put("seed", run.seed());
+        ObjectNode line = result.run().toJson();
         ArrayNode returns = line.putArray("returns");
         for (double r : result.evaluation().returns()) {
             returns.add(r);
