@@ -1,6 +1,7 @@
 package io.github.imitation.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.algo.adversarial.AdversarialDefaults;
@@ -53,9 +54,14 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
             super("gail", 1);
         }
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "override a GAIL hyperparameter (repeatable; ppo.* for the generator), e.g. --set ppo.numMinibatches=4")
+        List<String> overrides = new ArrayList<>();
+
         @Override
         PolicySnapshot learn(String envId, List<Trajectory> demonstrations, int subsample, long seed) {
-            var config = AdversarialDefaults.forEnv(envId, AdversarialConfig.Kind.GAIL);
+            var config = ConfigOverrides.apply(AdversarialDefaults.forEnv(envId, AdversarialConfig.Kind.GAIL),
+                    ConfigOverrides.parse(overrides));
             return PaperProtocol.adversarial(envId, demonstrations, subsample, config, seed, round -> { }).policy();
         }
 

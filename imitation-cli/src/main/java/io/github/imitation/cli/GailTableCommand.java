@@ -259,7 +259,8 @@ final class GailTableCommand implements Callable<Integer> {
                 envSteps = learned.envSteps();
             }
             case "gail", "airl" -> {
-                AdversarialConfig config = settings.adversarial(env, AdversarialConfig.Kind.valueOf(run.algo().toUpperCase()));
+                AdversarialConfig config = settings.adversarial(env, AdversarialConfig.Kind.valueOf(run.algo().toUpperCase()),
+                        run.trajectories());
                 var learned = PaperProtocol.adversarial(env, demos, settings.subsample(env), config, run.seed(),
                         round -> curve.add(new double[] {round.ppo().envSteps(), round.ppo().recentReturn()}));
                 evaluation = PaperProtocol.evaluate(learned.policy(), env, episodes, run.seed());

@@ -183,11 +183,13 @@ final class GailTableReport {
                 md.append(" ").append(n).append(" traj: ours | paper |");
             }
             md.append(" env steps per run (").append(settings.trajectories().get(settings.trajectories().size() - 1))
-                    .append(" traj) |\n|---|");
+                    .append(" traj; others where they differ) |\n|---|");
             md.append("---|---|".repeat(settings.trajectories().size())).append("---|\n");
             for (String algo : List.of("bc", "gail", "airl", "dagger")) {
                 md.append("| ").append(algo.equals("dagger") ? "DAgger" : algo.toUpperCase()).append(" |");
                 long steps = 0;
+                List<String> differing = new ArrayList<>();
+                long last = find(cells, env, algo, settings.trajectories().get(settings.trajectories().size() - 1)).envSteps();
                 for (int n : settings.trajectories()) {
                     Cell cell = find(cells, env, algo, n);
                     md.append(" ").append(ours(cell));
@@ -196,8 +198,16 @@ final class GailTableReport {
                     }
                     md.append(" | ").append(cell.paper() == null ? "—" : paperText(cell.paper())).append(" |");
                     steps = cell.envSteps();
+                    // budgets differ per trajectory count in some cells (one trajectory gets more); a few % is rollout rounding
+                    if (Math.abs(steps - last) > 0.05 * Math.max(1, last)) {
+                        differing.add(String.format(Locale.ROOT, "%d traj: %,d", n, steps));
+                    }
                 }
-                md.append(" ").append(String.format(Locale.ROOT, "%,d", steps)).append(" |\n");
+                md.append(" ").append(String.format(Locale.ROOT, "%,d", steps));
+                if (!differing.isEmpty()) {
+                    md.append(" (").append(String.join(", ", differing)).append(")");
+                }
+                md.append(" |\n");
             }
             md.append("\n![learning curves](").append(env).append("-learning-curves.png) ![returns vs trajectories](")
                     .append(env).append("-returns-vs-trajectories.png)\n\n");

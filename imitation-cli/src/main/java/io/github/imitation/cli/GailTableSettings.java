@@ -17,8 +17,9 @@ import java.util.Map;
  * <p>Full run: the four envs × {expert, random, BC, GAIL, AIRL, DAgger} × 1, 4, 7 and 10 trajectories ×
  * 5 seeds × 50 evaluation episodes, two cells at a time (one per core; each learner uses one thread), sized
  * to finish in 90 minutes on the 2-core development machine with the experts cached. GAIL and AIRL use the
- * tuned per-env defaults ({@link AdversarialDefaults}) with a smaller env-step budget: the learning curves in
- * the output show whether it suffices. Quick: CartPole-v1 only, one seed, a few thousand env steps per
+ * tuned per-env defaults ({@link AdversarialDefaults}) with the env-step budgets of {@link #full}: GAIL gets
+ * what its paper row needs (more with one trajectory), AIRL what is left; the learning curves in the output
+ * show whether a budget suffices. Quick: CartPole-v1 only, one seed, a few thousand env steps per
  * adversarial run and five evaluation episodes, a smoke test of the whole command (its numbers mean nothing).
  *
  * @param quick                   whether these are the quick settings
@@ -43,31 +44,45 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     /**
      * Per-env budgets of the learners.
      *
-     * @param adversarialSteps        env steps of each GAIL and AIRL run (the generator's PPO budget)
+     * @param gailSteps               env steps of each GAIL run (the generator's PPO budget) with 4 or more
+     *                                trajectories
+     * @param gailOneTrajectorySteps  the same with one trajectory: a dozen or two expert pairs give the
+     *                                discriminator the least to go on, and those cells take longest to settle
+     * @param airlSteps               env steps of each AIRL run (AIRL has no paper row to meet; what is left of
+     *                                the 90 minutes after GAIL)
      * @param daggerIterations        DAgger iterations, iteration 0 (BC on the demonstrations) included
      * @param daggerStepsPerIteration env steps of the β-mixture rollouts in each later DAgger iteration
      * @param bcMaxEpochs             BC's epoch cap (early stopping usually ends it sooner)
      * @param daggerBcMaxEpochs       the epoch cap of DAgger's BC retraining, which fits the whole (not subsampled)
      *                                and growing dataset each iteration and so costs far more per epoch
      */
-    record Budget(long adversarialSteps, int daggerIterations, int daggerStepsPerIteration, int bcMaxEpochs,
-            int daggerBcMaxEpochs) {
+    record Budget(long gailSteps, long gailOneTrajectorySteps, long airlSteps, int daggerIterations,
+            int daggerStepsPerIteration, int bcMaxEpochs, int daggerBcMaxEpochs) {
+
+        long adversarialStepsFor(AdversarialConfig.Kind kind, int trajectories) {
+            if (kind == AdversarialConfig.Kind.AIRL) {
+                return airlSteps;
+            }
+            return trajectories == 1 ? gailOneTrajectorySteps : gailSteps;
+        }
     }
 
     /** The full run's budgets (docs/results/gail-table.md tables them with the expected wall time). */
     static Budget full(String env) {
         return switch (env) {
-            case "CartPole-v0", "CartPole-v1" -> new Budget(100_000, 3, 1_000, BC_EPOCHS, 50);
-            case "Acrobot-v1" -> new Budget(300_000, 3, 1_000, BC_EPOCHS, 50);
-            case "MountainCar-v0" -> new Budget(600_000, 3, 1_000, BC_EPOCHS, 50);
-            default -> new Budget(300_000, 3, 1_000, BC_EPOCHS, 50);
+            case "CartPole-v0" -> new Budget(100_000, 300_000, 100_000, 3, 1_000, BC_EPOCHS, 50);
+            case "CartPole-v1" -> new Budget(100_000, 100_000, 100_000, 3, 1_000, BC_EPOCHS, 50);
+            case "Acrobot-v1" -> new Budget(300_000, 1_000_000, 300_000, 3, 1_000, BC_EPOCHS, 50);
+            case "MountainCar-v0" -> new Budget(1_000_000, 1_000_000, 500_000, 3, 1_000, BC_EPOCHS, 50);
+            default -> new Budget(300_000, 300_000, 300_000, 3, 1_000, BC_EPOCHS, 50);
         };
     }
 
     /** Quick budgets: two PPO rollouts or 4,096 env steps, whichever is more; a short DAgger and BC. */
     static Budget quick(String env) {
         int rollout = AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL).ppo().rolloutSize();
-        return new Budget(Math.max(4_096, 2L * rollout), 2, 256, 20, 10);
+        long steps = Math.max(4_096, 2L * rollout);
+        return new Budget(steps, steps, steps, 2, 256, 20, 10);
     }
 
     private static final int BC_EPOCHS = PaperProtocol.bcConfig().maxEpochs();
@@ -89,8 +104,8 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
         return ConfigOverrides.apply(BcConfig.defaults(), Map.of("maxEpochs", Integer.toString(maxEpochs)));
     }
 
-    AdversarialConfig adversarial(String env, AdversarialConfig.Kind kind) {
-        return AdversarialDefaults.forEnv(env, kind).withPpoBudget(budget(env).adversarialSteps());
+    AdversarialConfig adversarial(String env, AdversarialConfig.Kind kind, int trajectories) {
+        return AdversarialDefaults.forEnv(env, kind).withPpoBudget(budget(env).adversarialStepsFor(kind, trajectories));
     }
 
     /** DAgger without its per-iteration evaluation: the cell's own evaluation of the last learner is the result. */
@@ -119,12 +134,17 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
                 node.put("learning_rate", bc.learningRate());
             }
             case "gail", "airl" -> {
-                AdversarialConfig config = adversarial(env, AdversarialConfig.Kind.valueOf(algo.toUpperCase()));
+                AdversarialConfig config = adversarial(env, AdversarialConfig.Kind.valueOf(algo.toUpperCase()), 4);
                 node.put("subsample", subsample(env));
                 node.put("env_step_budget", config.ppo().totalTimesteps());
+                node.put("env_step_budget_1_trajectory", adversarial(env, AdversarialConfig.Kind.valueOf(algo.toUpperCase()), 1)
+                        .ppo().totalTimesteps());
                 node.put("ppo_envs", config.ppo().numEnvs());
                 node.put("ppo_steps_per_env", config.ppo().numSteps());
                 node.put("discriminator_steps_per_rollout", config.discriminatorSteps());
+                node.put("expert_pairs_per_discriminator_step", config.expertPairsPerStep());
+                node.put("ppo_minibatches", config.ppo().numMinibatches());
+                node.put("ppo_epochs", config.ppo().updateEpochs());
                 node.put("discriminator_warmup_steps", config.warmupSteps());
             }
             case "dagger" -> {

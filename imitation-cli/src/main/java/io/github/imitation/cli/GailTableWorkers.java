@@ -3,6 +3,7 @@ package io.github.imitation.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.cli.GailTableCommand.Run;
 import io.github.imitation.cli.GailTableCommand.RunResult;
 import io.github.imitation.eval.EvaluationResult;
@@ -29,20 +30,20 @@ final class GailTableWorkers {
 
     /**
      * Rough single-core seconds of one run on the development machine (measured with both workers busy: GAIL
-     * ≈ 5,500 CartPole, 11,000 Acrobot and 5,200 MountainCar env steps/s; AIRL ≈ 1.1× GAIL; DAgger with 3
+     * ≈ 5,500 CartPole, 11,000 Acrobot and 5,300 MountainCar env steps/s; AIRL ≈ 1.1× GAIL; DAgger with 3
      * iterations ≈ 8 s, mostly its BC retraining; BC ≈ 5 s).
      * Used to split the runs evenly and for the estimate printed at the start.
      */
     static double estimatedSeconds(Run run, GailTableSettings settings) {
         double stepsPerSecond = switch (run.env()) {
             case "Acrobot-v1" -> 11_000;
-            case "MountainCar-v0" -> 5_200;
+            case "MountainCar-v0" -> 5_300;
             default -> 5_500;
         };
         GailTableSettings.Budget budget = settings.budget(run.env());
         return switch (run.algo()) {
-            case "gail" -> budget.adversarialSteps() / stepsPerSecond;
-            case "airl" -> 1.1 * budget.adversarialSteps() / stepsPerSecond;
+            case "gail" -> budget.adversarialStepsFor(AdversarialConfig.Kind.GAIL, run.trajectories()) / stepsPerSecond;
+            case "airl" -> 1.1 * budget.adversarialStepsFor(AdversarialConfig.Kind.AIRL, run.trajectories()) / stepsPerSecond;
             case "dagger" -> 8;
             case "bc" -> settings.quick() ? 1 : 5;
             default -> 0.5;

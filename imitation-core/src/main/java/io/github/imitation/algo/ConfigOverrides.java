@@ -38,7 +38,25 @@ public final class ConfigOverrides {
         }
         RecordComponent[] components = config.getClass().getRecordComponents();
         List<String> names = Arrays.stream(components).map(RecordComponent::getName).toList();
-        for (String key : overrides.keySet()) {
+        // "ppo.numMinibatches=4" reaches a field of a nested config record (GAIL's generator settings)
+        Map<String, Map<String, String>> nested = new LinkedHashMap<>();
+        Map<String, String> own = new LinkedHashMap<>();
+        overrides.forEach((key, value) -> {
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                nested.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()).put(key.substring(dot + 1), value);
+            } else {
+                own.put(key, value);
+            }
+        });
+        for (String key : nested.keySet()) {
+            RecordComponent c = names.contains(key) ? components[names.indexOf(key)] : null;
+            if (c == null || !c.getType().isRecord()) {
+                throw new IllegalArgumentException("'" + key + ".…' names no nested config of " + config.getClass().getSimpleName()
+                        + "; fields: " + String.join(", ", names));
+            }
+        }
+        for (String key : own.keySet()) {
             if (!names.contains(key)) {
                 throw new IllegalArgumentException("unknown " + config.getClass().getSimpleName() + " field '" + key
                         + "'; fields: " + String.join(", ", names));
@@ -50,8 +68,13 @@ public final class ConfigOverrides {
             for (int i = 0; i < components.length; i++) {
                 RecordComponent c = components[i];
                 types[i] = c.getType();
-                String override = overrides.get(c.getName());
-                values[i] = override == null ? c.getAccessor().invoke(config) : parse(c, override);
+                String override = own.get(c.getName());
+                Object current = c.getAccessor().invoke(config);
+                if (nested.containsKey(c.getName())) {
+                    values[i] = apply((Record) current, nested.get(c.getName()));
+                } else {
+                    values[i] = override == null ? current : parse(c, override);
+                }
             }
             @SuppressWarnings("unchecked")
             Constructor<R> constructor = (Constructor<R>) config.getClass().getDeclaredConstructor(types);

@@ -12,7 +12,12 @@ import io.github.imitation.nn.Activation;
  * @param hiddenSizes        discriminator (GAIL) or g and h networks (AIRL) hidden widths
  * @param activation         their hidden activation
  * @param learningRate       discriminator Adam learning rate
- * @param discriminatorSteps discriminator minibatch steps per PPO rollout
+ * @param discriminatorSteps discriminator minibatch steps per PPO rollout (the most, when {@code expertPairsPerStep}
+ *                           scales them)
+ * @param expertPairsPerStep when positive, one discriminator step per this many expert pairs (rounded up), at
+ *                           least 1 and at most {@code discriminatorSteps}: a few dozen expert pairs need few steps
+ *                           or the discriminator memorizes them, a few hundred need more or it learns too slowly
+ *                           to guide the policy; 0: always {@code discriminatorSteps}
  * @param warmupSteps        extra discriminator steps on the first rollout, before the first policy update, so
  *                           the policy never optimizes an untrained discriminator's arbitrary reward (in
  *                           particular an arbitrary value of the absorbing state)
@@ -23,7 +28,7 @@ import io.github.imitation.nn.Activation;
  * @param absorbing          absorbing-state treatment of terminal states (see docs/algorithms.md)
  */
 public record AdversarialConfig(Kind kind, PpoConfig ppo, int[] hiddenSizes, Activation activation, double learningRate,
-        int discriminatorSteps, int warmupSteps, int batchSize, RewardForm rewardForm, double labelSmoothing, double entropyWeight,
+        int discriminatorSteps, int expertPairsPerStep, int warmupSteps, int batchSize, RewardForm rewardForm, double labelSmoothing, double entropyWeight,
         boolean absorbing) {
 
     public enum Kind { GAIL, AIRL }
@@ -37,7 +42,7 @@ public record AdversarialConfig(Kind kind, PpoConfig ppo, int[] hiddenSizes, Act
     }
 
     public AdversarialConfig {
-        if (learningRate <= 0 || discriminatorSteps < 0 || warmupSteps < 0 || batchSize < 2) {
+        if (learningRate <= 0 || discriminatorSteps < 0 || expertPairsPerStep < 0 || warmupSteps < 0 || batchSize < 2) {
             throw new IllegalArgumentException("adversarial config: learning rate > 0, steps >= 0 and batch >= 2 required");
         }
         if (labelSmoothing < 0 || labelSmoothing >= 0.5) {
@@ -54,6 +59,16 @@ public record AdversarialConfig(Kind kind, PpoConfig ppo, int[] hiddenSizes, Act
     /** The same settings with the generator's PPO budget set to {@code steps} env steps. */
     public AdversarialConfig withPpoBudget(long steps) {
         return new AdversarialConfig(kind, ppo.withTotalTimesteps(steps), hiddenSizes, activation, learningRate,
-                discriminatorSteps, warmupSteps, batchSize, rewardForm, labelSmoothing, entropyWeight, absorbing);
+                discriminatorSteps, expertPairsPerStep, warmupSteps, batchSize, rewardForm, labelSmoothing, entropyWeight,
+                absorbing);
+    }
+
+    /** Discriminator steps per rollout for an expert dataset of {@code expertPairs} (see {@code expertPairsPerStep}). */
+    public int discriminatorStepsFor(int expertPairs) {
+        if (expertPairsPerStep == 0 || discriminatorSteps == 0) {
+            return discriminatorSteps;
+        }
+        int scaled = (expertPairs + expertPairsPerStep - 1) / expertPairsPerStep;
+        return Math.max(1, Math.min(discriminatorSteps, scaled));
     }
 }

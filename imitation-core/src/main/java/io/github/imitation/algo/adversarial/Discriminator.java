@@ -222,7 +222,7 @@ public final class Discriminator implements AutoCloseable {
                     expertBoxActions);
             System.arraycopy(logProbs, 0, expert.logProbs(), 0, expertTransitions);
         }
-        int steps = config.discriminatorSteps() + (rounds++ == 0 ? config.warmupSteps() : 0);
+        int steps = config.discriminatorStepsFor(expertTransitions) + (rounds++ == 0 ? config.warmupSteps() : 0);
         double loss = 0;
         for (int step = 0; step < steps; step++) {
             loss += discriminatorStep(policy);

@@ -33,8 +33,8 @@ class AdversarialImitationTest {
     private static AdversarialConfig config(AdversarialConfig.Kind kind, long steps) {
         AdversarialConfig defaults = AdversarialDefaults.forEnv(CARTPOLE, kind);
         return new AdversarialConfig(kind, defaults.ppo().withTotalTimesteps(steps), defaults.hiddenSizes(),
-                defaults.activation(), defaults.learningRate(), defaults.discriminatorSteps(), defaults.warmupSteps(),
-                defaults.batchSize(), defaults.rewardForm(), defaults.labelSmoothing(), defaults.entropyWeight(),
+                defaults.activation(), defaults.learningRate(), defaults.discriminatorSteps(), defaults.expertPairsPerStep(),
+                defaults.warmupSteps(), defaults.batchSize(), defaults.rewardForm(), defaults.labelSmoothing(), defaults.entropyWeight(),
                 defaults.absorbing());
     }
 

@@ -1,0 +1,34 @@
+package io.github.imitation.algo.adversarial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.imitation.algo.ConfigOverrides;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AdversarialConfigTest {
+
+    @Test
+    void discriminatorStepsGrowWithTheExpertDataUpToTheCap() {
+        AdversarialConfig mountainCar = AdversarialDefaults.forEnv("MountainCar-v0", AdversarialConfig.Kind.GAIL);
+        assertEquals(1, mountainCar.discriminatorStepsFor(1));
+        assertEquals(1, mountainCar.discriminatorStepsFor(20)); // one subsampled trajectory
+        assertEquals(1, mountainCar.discriminatorStepsFor(50));
+        assertEquals(2, mountainCar.discriminatorStepsFor(51));
+        assertEquals(4, mountainCar.discriminatorStepsFor(198)); // ten
+        assertEquals(4, mountainCar.discriminatorStepsFor(10_000));
+    }
+
+    @Test
+    void withoutScalingTheStepsAreFixed() {
+        AdversarialConfig cartPole = AdversarialDefaults.forEnv("CartPole-v1", AdversarialConfig.Kind.GAIL);
+        assertEquals(0, cartPole.expertPairsPerStep());
+        assertEquals(cartPole.discriminatorSteps(), cartPole.discriminatorStepsFor(3));
+        assertEquals(cartPole.discriminatorSteps(), cartPole.discriminatorStepsFor(5_000));
+        AdversarialConfig none = ConfigOverrides.apply(cartPole, Map.of("discriminatorSteps", "0", "expertPairsPerStep", "10"));
+        assertEquals(0, none.discriminatorStepsFor(500));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConfigOverrides.apply(cartPole, Map.of("expertPairsPerStep", "-1")));
+    }
+}
