@@ -101,6 +101,10 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
     @Option(names = "--episodes", defaultValue = "50", description = "evaluation episodes per seed (default: ${DEFAULT-VALUE})")
     int episodes;
 
+    @Option(names = "--save-policies", paramLabel = "DIR",
+            description = "also write each learned policy to DIR/ENV-ALGO-Ntraj-seedS.onnx (to replay or evaluate it later)")
+    Path policiesDirectory;
+
     @Option(names = "--out", description = "results file (default: results/bench-<algo>.jsonl)")
     Path out;
 
@@ -129,6 +133,11 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
                     System.err.printf("bench %s: %s, %d trajectories, seed %d%n", algorithm, id, n, seed);
                     PolicySnapshot clone = learn(id, subset, subsample, seed);
                     EvaluationResult result = PaperProtocol.evaluate(clone, id, episodes, seed);
+                    if (policiesDirectory != null) {
+                        Files.createDirectories(policiesDirectory);
+                        Path file = policiesDirectory.resolve(String.format("%s-%s-%dtraj-seed%d.onnx", id, algorithm, n, seed));
+                        Files.write(file, io.github.imitation.onnx.OnnxPolicyExporter.toBytes(clone));
+                    }
                     ObjectNode line = Json.mapper().createObjectNode();
                     line.put("env", id);
                     line.put("algo", algorithm);

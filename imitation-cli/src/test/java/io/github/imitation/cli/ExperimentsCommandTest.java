@@ -72,4 +72,32 @@ class ExperimentsCommandTest {
         assertTrue(table.contains("## CartPole-v1") && table.contains("| GAIL |") && table.contains("| DAgger |"), table);
         assertEquals(18, Files.readAllLines(out.resolve("runs.jsonl")).size());
     }
+
+    @Test
+    void benchGailTakesOverridesAndSavesEveryLearnedPolicy(@TempDir Path dir) throws Exception {
+        Path experts = dir.resolve("experts");
+        Outcome trained = TrainingCommandsTest.run("train", "--algo", "ppo", "--env", "CartPole-v1", "--max-env-steps",
+                "4096", "--seed", "1", "--out", experts.resolve("CartPole-v1").toString(), "--quiet");
+        assertEquals(0, trained.exitCode(), trained.stderr());
+
+        Path policies = dir.resolve("policies");
+        Outcome bench = TrainingCommandsTest.run("bench", "gail", "--env", "CartPole-v1", "--experts", experts.toString(),
+                "--trajectories", "1,2", "--seeds", "1", "--episodes", "2", "--set", "ppo.totalTimesteps=1024",
+                "--set", "discriminatorSteps=1", "--save-policies", policies.toString(), "--out", dir.resolve("gail.jsonl").toString());
+        assertEquals(0, bench.exitCode(), bench.stderr());
+        List<String> lines = Files.readAllLines(dir.resolve("gail.jsonl"));
+        assertEquals(2, lines.size(), lines.toString());
+        for (int n : new int[] {1, 2}) {
+            Path policy = policies.resolve("CartPole-v1-gail-" + n + "traj-seed0.onnx");
+            assertTrue(Files.isRegularFile(policy), policy.toString());
+            Outcome evaluated = TrainingCommandsTest.run("evaluate", "--env", "CartPole-v1", "--policy", policy.toString(),
+                    "--episodes", "2");
+            assertEquals(0, evaluated.exitCode(), evaluated.stderr());
+        }
+
+        Outcome unknown = TrainingCommandsTest.run("bench", "gail", "--env", "CartPole-v1", "--experts", experts.toString(),
+                "--trajectories", "1", "--set", "ppo.noSuchField=1", "--out", dir.resolve("bad.jsonl").toString());
+        assertTrue(unknown.exitCode() != 0, "an unknown nested field is an error");
+        assertTrue(unknown.stderr().contains("numMinibatches"), unknown.stderr());
+    }
 }
