@@ -10,6 +10,7 @@ import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.eval.EvaluationResult;
 import io.github.imitation.eval.PublishedResults;
 import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.onnx.OnnxPolicyExporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +137,7 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
                     if (policiesDirectory != null) {
                         Files.createDirectories(policiesDirectory);
                         Path file = policiesDirectory.resolve(String.format("%s-%s-%dtraj-seed%d.onnx", id, algorithm, n, seed));
-                        Files.write(file, io.github.imitation.onnx.OnnxPolicyExporter.toBytes(clone));
+                        Files.write(file, OnnxPolicyExporter.toBytes(clone));
                     }
                     ObjectNode line = Json.mapper().createObjectNode();
                     line.put("env", id);

@@ -134,11 +134,11 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
                 node.put("learning_rate", bc.learningRate());
             }
             case "gail", "airl" -> {
-                AdversarialConfig config = adversarial(env, AdversarialConfig.Kind.valueOf(algo.toUpperCase()), 4);
+                AdversarialConfig.Kind kind = AdversarialConfig.Kind.valueOf(algo.toUpperCase());
+                AdversarialConfig config = adversarial(env, kind, 4);
                 node.put("subsample", subsample(env));
                 node.put("env_step_budget", config.ppo().totalTimesteps());
-                node.put("env_step_budget_1_trajectory", adversarial(env, AdversarialConfig.Kind.valueOf(algo.toUpperCase()), 1)
-                        .ppo().totalTimesteps());
+                node.put("env_step_budget_1_trajectory", budget(env).adversarialStepsFor(kind, 1));
                 node.put("ppo_envs", config.ppo().numEnvs());
                 node.put("ppo_steps_per_env", config.ppo().numSteps());
                 node.put("discriminator_steps_per_rollout", config.discriminatorSteps());

@@ -22,11 +22,7 @@ class ExperimentsCommandTest {
 
     @Test
     void gailTableQuickWritesEveryFile(@TempDir Path dir) throws Exception {
-        // A small expert instead of the cached one, so the test needs no .cache and trains nothing big.
-        Path experts = dir.resolve("experts");
-        Outcome trained = TrainingCommandsTest.run("train", "--algo", "ppo", "--env", "CartPole-v1", "--max-env-steps",
-                "4096", "--seed", "1", "--out", experts.resolve("CartPole-v1").toString(), "--quiet");
-        assertEquals(0, trained.exitCode(), trained.stderr());
+        Path experts = smallCartPoleExpert(dir);
 
         Path out = dir.resolve("table");
         // --jobs 2 (the default) runs worker processes: the test covers that path too.
@@ -75,10 +71,7 @@ class ExperimentsCommandTest {
 
     @Test
     void benchGailTakesOverridesAndSavesEveryLearnedPolicy(@TempDir Path dir) throws Exception {
-        Path experts = dir.resolve("experts");
-        Outcome trained = TrainingCommandsTest.run("train", "--algo", "ppo", "--env", "CartPole-v1", "--max-env-steps",
-                "4096", "--seed", "1", "--out", experts.resolve("CartPole-v1").toString(), "--quiet");
-        assertEquals(0, trained.exitCode(), trained.stderr());
+        Path experts = smallCartPoleExpert(dir);
 
         Path policies = dir.resolve("policies");
         Outcome bench = TrainingCommandsTest.run("bench", "gail", "--env", "CartPole-v1", "--experts", experts.toString(),
@@ -99,5 +92,14 @@ class ExperimentsCommandTest {
                 "--trajectories", "1", "--set", "ppo.noSuchField=1", "--out", dir.resolve("bad.jsonl").toString());
         assertTrue(unknown.exitCode() != 0, "an unknown nested field is an error");
         assertTrue(unknown.stderr().contains("numMinibatches"), unknown.stderr());
+    }
+
+    /** A small expert instead of the cached one, so the tests need no .cache and train nothing big: DIR/experts. */
+    private static Path smallCartPoleExpert(Path dir) {
+        Path experts = dir.resolve("experts");
+        Outcome trained = TrainingCommandsTest.run("train", "--algo", "ppo", "--env", "CartPole-v1", "--max-env-steps",
+                "4096", "--seed", "1", "--out", experts.resolve("CartPole-v1").toString(), "--quiet");
+        assertEquals(0, trained.exitCode(), trained.stderr());
+        return experts;
     }
 }
