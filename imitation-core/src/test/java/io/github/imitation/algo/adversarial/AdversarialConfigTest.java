@@ -31,4 +31,16 @@ class AdversarialConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ConfigOverrides.apply(cartPole, Map.of("expertPairsPerStep", "-1")));
     }
+
+    @Test
+    void mountainCarGailUsesTheSignedRewardAndTheOthersThePapers() {
+        assertEquals(AdversarialConfig.RewardForm.LOGIT,
+                AdversarialDefaults.forEnv("MountainCar-v0", AdversarialConfig.Kind.GAIL).rewardForm());
+        for (String env : new String[] {"CartPole-v0", "CartPole-v1", "Acrobot-v1", "Pendulum-v1"}) {
+            assertEquals(AdversarialConfig.RewardForm.SOFTPLUS, AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL).rewardForm(), env);
+        }
+        AdversarialConfig overridden = ConfigOverrides.apply(
+                AdversarialDefaults.forEnv("MountainCar-v0", AdversarialConfig.Kind.GAIL), Map.of("rewardForm", "SOFTPLUS"));
+        assertEquals(AdversarialConfig.RewardForm.SOFTPLUS, overridden.rewardForm());
+    }
 }

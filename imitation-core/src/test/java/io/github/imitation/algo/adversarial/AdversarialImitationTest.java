@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Small-budget checks of GAIL and AIRL; the full targets are benchmarks. */
 class AdversarialImitationTest {
@@ -70,13 +72,16 @@ class AdversarialImitationTest {
         assertTrue(learned > random + 100, "GAIL " + learned + " vs random " + random);
     }
 
-    @Test
-    void airlRewardOnnxMatchesTheDjlRewardNetwork() {
+    /** AIRL's g and GAIL's signed reward (MountainCar's default) export as the raw network, shifted by the absorbing state's value. */
+    @ParameterizedTest
+    @EnumSource(AdversarialConfig.Kind.class)
+    void rewardOnnxMatchesTheDjlRewardNetwork(AdversarialConfig.Kind kind) {
         List<Trajectory> demos = demonstrations(2);
-        try (AdversarialImitation airl = new AdversarialImitation(CARTPOLE, demos, 1,
-                ConfigOverrides.apply(config(AdversarialConfig.Kind.AIRL, 2048), Map.of()), 2)) {
-            airl.train(round -> { });
-            RewardSnapshot reward = airl.reward();
+        Map<String, String> overrides = kind == AdversarialConfig.Kind.GAIL ? Map.of("rewardForm", "LOGIT") : Map.of();
+        try (AdversarialImitation learner = new AdversarialImitation(CARTPOLE, demos, 1,
+                ConfigOverrides.apply(config(kind, 2048), overrides), 2)) {
+            learner.train(round -> { });
+            RewardSnapshot reward = learner.reward();
             assertEquals(RewardSnapshot.Transform.IDENTITY, reward.transform());
             // Real observations (from the demonstrations and beyond their range) with both actions.
             int rows = 200;
@@ -90,7 +95,7 @@ class AdversarialImitationTest {
                 }
                 actions[i] = random.nextInt(2);
             }
-            float[] expected = airl.rewardNetworkOutputs(observations, actions, null, rows);
+            float[] expected = learner.rewardNetworkOutputs(observations, actions, null, rows);
             float[] exported;
             try (OnnxReward onnx = OnnxReward.load(OnnxRewardExporter.toBytes(reward))) {
                 exported = onnx.rewards(observations, actions, rows);
