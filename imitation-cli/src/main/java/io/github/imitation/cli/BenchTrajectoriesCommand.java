@@ -119,6 +119,9 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seeds and --episodes must be positive");
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
+        if (policiesDirectory != null) {
+            Files.createDirectories(policiesDirectory);
+        }
         List<String> lines = new ArrayList<>();
         for (String id : ids) {
             EnvRegistry.spec(id);
@@ -135,7 +138,6 @@ abstract class BenchTrajectoriesCommand implements Callable<Integer> {
                     PolicySnapshot clone = learn(id, subset, subsample, seed);
                     EvaluationResult result = PaperProtocol.evaluate(clone, id, episodes, seed);
                     if (policiesDirectory != null) {
-                        Files.createDirectories(policiesDirectory);
                         Path file = policiesDirectory.resolve(String.format("%s-%s-%dtraj-seed%d.onnx", id, algorithm, n, seed));
                         Files.write(file, OnnxPolicyExporter.toBytes(clone));
                     }

@@ -147,8 +147,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
                 node.put("ppo_epochs", config.ppo().updateEpochs());
                 node.put("discriminator_warmup_steps", config.warmupSteps());
                 if (kind == AdversarialConfig.Kind.GAIL) {
-                    node.put("reward_form", config.rewardForm() == AdversarialConfig.RewardForm.LOGIT
-                            ? "log D - log(1 - D)" : "-log(1 - D)");
+                    node.put("reward_form", config.rewardForm().formula());
                 }
             }
             case "dagger" -> {

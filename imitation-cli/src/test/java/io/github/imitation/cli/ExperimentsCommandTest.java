@@ -41,6 +41,9 @@ class ExperimentsCommandTest {
         for (String algo : GailTableSettings.ALGOS) {
             assertTrue(results.get("settings").get("CartPole-v1").has(algo), "settings for " + algo);
         }
+        JsonNode cartPoleSettings = results.get("settings").get("CartPole-v1");
+        assertEquals("-log(1 - D)", cartPoleSettings.get("gail").get("reward_form").asText());
+        assertFalse(cartPoleSettings.get("airl").has("reward_form"), "AIRL's reward is its own f, not a GAIL form");
         JsonNode cells = results.get("cells");
         // expert and random once, the four learners once per trajectory count.
         assertEquals(2 + 4 * 4, cells.size());

@@ -36,9 +36,20 @@ public record AdversarialConfig(Kind kind, PpoConfig ppo, int[] hiddenSizes, Act
     /** GAIL's reward from the discriminator logit {@code l = log D − log(1 − D)} (D = probability of expert). */
     public enum RewardForm {
         /** {@code −log(1 − D) = softplus(l)}: positive, the original GAIL cost's negation. */
-        SOFTPLUS,
+        SOFTPLUS("-log(1 - D)"),
         /** {@code log D − log(1 − D) = l}: the AIRL-style signed reward. */
-        LOGIT
+        LOGIT("log D - log(1 - D)");
+
+        private final String formula;
+
+        RewardForm(String formula) {
+            this.formula = formula;
+        }
+
+        /** The reward in terms of D, in ASCII, for result files. */
+        public String formula() {
+            return formula;
+        }
     }
 
     public AdversarialConfig {

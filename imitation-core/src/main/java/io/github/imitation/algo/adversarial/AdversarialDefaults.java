@@ -27,12 +27,13 @@ public final class AdversarialDefaults {
             case "Acrobot-v1" -> 1;
             default -> 4;
         };
-        int expertPairsPerStep = envId.equals("MountainCar-v0") ? 50 : 0;
+        boolean mountainCar = envId.equals("MountainCar-v0");
+        int expertPairsPerStep = mountainCar ? 50 : 0;
         // With the always-positive −log(1 − D), one MountainCar seed in five settled on a policy that often
-        // needs an extra swing (−125 instead of −100); the signed log D − log(1 − D) also pays for leaving
-        // non-expert-like states quickly, and ended all four such seeds at the expert's level. On Acrobot it
-        // was worse (−81…−84 against −79…−83 over 5 seeds), so the others keep the paper's form.
-        AdversarialConfig.RewardForm rewardForm = envId.equals("MountainCar-v0")
+        // needs an extra swing (−125 instead of −100); the signed log D − log(1 − D) charges every
+        // non-expert-like step, and all 20 MountainCar runs of the GAIL table end at the expert's level with it.
+        // On Acrobot it was worse (−81…−84 against −79…−83 over 5 seeds), so the others keep the paper's form.
+        AdversarialConfig.RewardForm rewardForm = mountainCar
                 ? AdversarialConfig.RewardForm.LOGIT : AdversarialConfig.RewardForm.SOFTPLUS;
         return new AdversarialConfig(kind, ppo, new int[] {64, 64}, Activation.TANH, 3e-4, discriminatorSteps,
                 expertPairsPerStep, 200, 256, rewardForm, 0.1, 0.0, true);
