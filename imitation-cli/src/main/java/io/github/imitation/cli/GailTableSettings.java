@@ -7,6 +7,7 @@ import io.github.imitation.algo.adversarial.AdversarialDefaults;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.dagger.DaggerConfig;
 import io.github.imitation.eval.PublishedResults;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -55,9 +56,12 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
      * @param bcMaxEpochs             BC's epoch cap (early stopping usually ends it sooner)
      * @param daggerBcMaxEpochs       the epoch cap of DAgger's BC retraining, which fits the whole (not subsampled)
      *                                and growing dataset each iteration and so costs far more per epoch
+     * @param gailGeneratorWidth      GAIL's generator with 4 or more trajectories: the width of its two hidden
+     *                                layers, or 0 for the defaults' generator (one trajectory always has the
+     *                                defaults'); a narrower one where it meets the paper's row in less time
      */
     record Budget(long gailSteps, long gailOneTrajectorySteps, long airlSteps, int daggerIterations,
-            int daggerStepsPerIteration, int bcMaxEpochs, int daggerBcMaxEpochs) {
+            int daggerStepsPerIteration, int bcMaxEpochs, int daggerBcMaxEpochs, int gailGeneratorWidth) {
 
         long adversarialStepsFor(AdversarialConfig.Kind kind, int trajectories) {
             if (kind == AdversarialConfig.Kind.AIRL) {
@@ -65,16 +69,23 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
             }
             return trajectories == 1 ? gailOneTrajectorySteps : gailSteps;
         }
+
+        /** The generator width this budget sets for a cell, or 0 where the cell keeps the defaults' generator. */
+        int generatorWidthFor(AdversarialConfig.Kind kind, int trajectories) {
+            return kind == AdversarialConfig.Kind.GAIL && trajectories > 1 ? gailGeneratorWidth : 0;
+        }
     }
 
     /** The full run's budgets (docs/results/gail-table.md tables them with the expected wall time). */
     static Budget full(String env) {
         return switch (env) {
-            case "CartPole-v0" -> new Budget(100_000, 300_000, 100_000, 3, 1_000, BC_EPOCHS, 50);
-            case "CartPole-v1" -> new Budget(100_000, 100_000, 100_000, 3, 1_000, BC_EPOCHS, 50);
-            case "Acrobot-v1" -> new Budget(300_000, 1_000_000, 300_000, 3, 1_000, BC_EPOCHS, 50);
-            case "MountainCar-v0" -> new Budget(1_000_000, 1_000_000, 500_000, 3, 1_000, BC_EPOCHS, 50);
-            default -> new Budget(300_000, 300_000, 300_000, 3, 1_000, BC_EPOCHS, 50);
+            case "CartPole-v0" -> new Budget(100_000, 300_000, 100_000, 3, 1_000, BC_EPOCHS, 50, 0);
+            case "CartPole-v1" -> new Budget(100_000, 100_000, 100_000, 3, 1_000, BC_EPOCHS, 50, 0);
+            // Acrobot's GAIL: the defaults' 256×256 generator with one trajectory, 128×128 (half the cost per env
+            // step) with more, where it meets the paper's row too (docs/results/gail-table.md has the probes).
+            case "Acrobot-v1" -> new Budget(1_000_000, 1_000_000, 300_000, 3, 1_000, BC_EPOCHS, 50, 128);
+            case "MountainCar-v0" -> new Budget(1_000_000, 1_000_000, 500_000, 3, 1_000, BC_EPOCHS, 50, 0);
+            default -> new Budget(300_000, 300_000, 300_000, 3, 1_000, BC_EPOCHS, 50, 0);
         };
     }
 
@@ -82,7 +93,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     static Budget quick(String env) {
         int rollout = AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL).ppo().rolloutSize();
         long steps = Math.max(4_096, 2L * rollout);
-        return new Budget(steps, steps, steps, 2, 256, 20, 10);
+        return new Budget(steps, steps, steps, 2, 256, 20, 10, 0);
     }
 
     private static final int BC_EPOCHS = PaperProtocol.bcConfig().maxEpochs();
@@ -105,7 +116,10 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     }
 
     AdversarialConfig adversarial(String env, AdversarialConfig.Kind kind, int trajectories) {
-        return AdversarialDefaults.forEnv(env, kind).withPpoBudget(budget(env).adversarialStepsFor(kind, trajectories));
+        Budget budget = budget(env);
+        AdversarialConfig config = AdversarialDefaults.forEnv(env, kind).withPpoBudget(budget.adversarialStepsFor(kind, trajectories));
+        int width = budget.generatorWidthFor(kind, trajectories);
+        return width == 0 ? config : config.withGeneratorHiddenSizes(width, width);
     }
 
     /** DAgger without its per-iteration evaluation: the cell's own evaluation of the last learner is the result. */
@@ -145,6 +159,8 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
                 node.put("expert_pairs_per_discriminator_step", config.expertPairsPerStep());
                 node.put("ppo_minibatches", config.ppo().numMinibatches());
                 node.put("ppo_epochs", config.ppo().updateEpochs());
+                node.put("ppo_hidden_sizes", Arrays.toString(config.ppo().hiddenSizes()));
+                node.put("ppo_hidden_sizes_1_trajectory", Arrays.toString(adversarial(env, kind, 1).ppo().hiddenSizes()));
                 node.put("discriminator_warmup_steps", config.warmupSteps());
                 if (kind == AdversarialConfig.Kind.GAIL) {
                     node.put("reward_form", config.rewardForm().formula());

@@ -30,24 +30,38 @@ final class GailTableWorkers {
 
     /**
      * Rough single-core seconds of one run on the development machine (measured with both workers busy: GAIL
-     * ≈ 5,500 CartPole, 11,000 Acrobot and 5,300 MountainCar env steps/s; AIRL ≈ 1.1× GAIL; DAgger with 3
-     * iterations ≈ 8 s, mostly its BC retraining; BC ≈ 5 s).
-     * Used to split the runs evenly and for the estimate printed at the start.
+     * with 64×64 networks ≈ 5,900 CartPole, 11,800 Acrobot and 5,900 MountainCar env steps/s; a wider
+     * generator costs more per step, see {@link #widthCost}; AIRL ≈ 1.1× GAIL; DAgger with 3 iterations ≈ 8 s,
+     * mostly its BC retraining; BC ≈ 5 s). Used to split the runs evenly and for the estimate printed at the start.
      */
     static double estimatedSeconds(Run run, GailTableSettings settings) {
         double stepsPerSecond = switch (run.env()) {
-            case "Acrobot-v1" -> 11_000;
-            case "MountainCar-v0" -> 5_300;
-            default -> 5_500;
+            case "Acrobot-v1" -> 11_800;
+            default -> 5_900;
         };
-        GailTableSettings.Budget budget = settings.budget(run.env());
         return switch (run.algo()) {
-            case "gail" -> budget.adversarialStepsFor(AdversarialConfig.Kind.GAIL, run.trajectories()) / stepsPerSecond;
-            case "airl" -> 1.1 * budget.adversarialStepsFor(AdversarialConfig.Kind.AIRL, run.trajectories()) / stepsPerSecond;
+            case "gail", "airl" -> {
+                AdversarialConfig.Kind kind = AdversarialConfig.Kind.valueOf(run.algo().toUpperCase());
+                AdversarialConfig config = settings.adversarial(run.env(), kind, run.trajectories());
+                double perStep = widthCost(config.ppo().hiddenSizes()) / stepsPerSecond;
+                yield (kind == AdversarialConfig.Kind.AIRL ? 1.1 : 1.0) * config.ppo().totalTimesteps() * perStep;
+            }
             case "dagger" -> 8;
             case "bc" -> settings.quick() ? 1 : 5;
             default -> 0.5;
         };
+    }
+
+    /**
+     * Cost per env step of a generator with these hidden widths relative to 64×64 (Acrobot, 1M env steps,
+     * both workers busy: 64×64 ≈ 75 s, 128×128 ≈ 87 s, 256×256 ≈ 168 s).
+     */
+    static double widthCost(int[] hiddenSizes) {
+        int widest = 0;
+        for (int width : hiddenSizes) {
+            widest = Math.max(widest, width);
+        }
+        return widest <= 64 ? 1.0 : widest <= 128 ? 1.2 : 2.2;
     }
 
     /** Estimated wall seconds of the whole schedule with the settings' jobs. */

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.cli.TrainingCommandsTest.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +47,7 @@ class ExperimentsCommandTest {
         JsonNode cartPoleSettings = results.get("settings").get("CartPole-v1");
         assertEquals("-log(1 - D)", cartPoleSettings.get("gail").get("reward_form").asText());
         assertFalse(cartPoleSettings.get("airl").has("reward_form"), "AIRL's reward is its own f, not a GAIL form");
+        assertEquals("[64, 64]", cartPoleSettings.get("gail").get("ppo_hidden_sizes").asText());
         JsonNode cells = results.get("cells");
         // expert and random once, the four learners once per trajectory count.
         assertEquals(2 + 4 * 4, cells.size());
@@ -70,6 +74,26 @@ class ExperimentsCommandTest {
         String table = Files.readString(out.resolve("table.md"));
         assertTrue(table.contains("## CartPole-v1") && table.contains("| GAIL |") && table.contains("| DAgger |"), table);
         assertEquals(18, Files.readAllLines(out.resolve("runs.jsonl")).size());
+    }
+
+    @Test
+    void fullTableGivesAcrobotsGailWiderGeneratorsAndAMillionStepsForEveryCount() {
+        GailTableSettings full = new GailTableSettings(false, GailTableSettings.SEEDS, GailTableSettings.EPISODES,
+                GailTableSettings.JOBS, GailTableSettings.ENVS, List.of(1, 4, 7, 10));
+        for (int trajectories : List.of(1, 4, 7, 10)) {
+            AdversarialConfig gail = full.adversarial("Acrobot-v1", AdversarialConfig.Kind.GAIL, trajectories);
+            assertEquals(1_000_000, gail.ppo().totalTimesteps(), trajectories + " trajectories");
+            assertEquals(trajectories == 1 ? "[256, 256]" : "[128, 128]", Arrays.toString(gail.ppo().hiddenSizes()));
+        }
+        ObjectNode gailSettings = full.describe("Acrobot-v1", "gail");
+        assertEquals("[128, 128]", gailSettings.get("ppo_hidden_sizes").asText());
+        assertEquals("[256, 256]", gailSettings.get("ppo_hidden_sizes_1_trajectory").asText());
+        assertEquals("[64, 64]", full.describe("Acrobot-v1", "airl").get("ppo_hidden_sizes").asText());
+        assertEquals("[64, 64]", full.describe("MountainCar-v0", "gail").get("ppo_hidden_sizes_1_trajectory").asText());
+        // The start-of-run estimate charges the wider generator more per env step than AIRL's 64×64.
+        GailTableCommand.Run gail = new GailTableCommand.Run("Acrobot-v1", "gail", 10, 0);
+        GailTableCommand.Run airl = new GailTableCommand.Run("Acrobot-v1", "airl", 10, 0);
+        assertTrue(GailTableWorkers.estimatedSeconds(gail, full) > 3 * GailTableWorkers.estimatedSeconds(airl, full) / 1.1);
     }
 
     @Test

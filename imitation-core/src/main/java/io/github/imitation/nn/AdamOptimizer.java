@@ -1,7 +1,9 @@
 package io.github.imitation.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.List;
@@ -9,17 +11,52 @@ import java.util.List;
 /**
  * Adam over a fixed list of DJL parameters, with global-norm gradient clipping and a learning rate the
  * caller can change between steps (for linear annealing). The update itself is DJL's Adam.
+ *
+ * <p>The parameters are moved into one flat array when the optimizer is built: each parameter keeps its
+ * shape and identity but becomes a view of its slice, so one Adam update covers them all. Adam is
+ * elementwise, so this gives bit for bit the numbers of one update per parameter; what it saves is the
+ * per-call overhead of a dozen small native updates, a fifth of a PPO run with 64-unit networks. Write
+ * parameter values in place ({@link ParameterValues#write}), never by replacing their storage.
  */
 public final class AdamOptimizer {
 
+    private static final String FLAT_PARAMETERS = "parameters";
+
     private final List<NDArray> parameters;
+    private final NDArray flatParameters;
     private final Optimizer adam;
     private final AdjustableRate rate;
 
     public AdamOptimizer(List<NDArray> parameters, float learningRate, float epsilon) {
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException("nothing to optimize: no parameters");
+        }
         this.parameters = List.copyOf(parameters);
+        this.flatParameters = flatten(this.parameters);
         this.rate = new AdjustableRate(learningRate);
         this.adam = Optimizer.adam().optLearningRateTracker(rate).optEpsilon(epsilon).build();
+    }
+
+    /** Copies the parameters into one array and makes each parameter a view of its slice of it. */
+    private static NDArray flatten(List<NDArray> parameters) {
+        NDArray flat;
+        try (NDList parts = new NDList(parameters.size())) {
+            for (NDArray p : parameters) {
+                try (NDArray values = p.stopGradient()) {
+                    parts.add(values.reshape(-1));
+                }
+            }
+            flat = NDArrays.concat(parts);
+        }
+        long offset = 0;
+        for (NDArray p : parameters) {
+            long size = p.size();
+            NDArray view = flat.get(new NDIndex("{}:{}", offset, offset + size)).reshape(p.getShape()).stopGradient();
+            view.setRequiresGradient(true);
+            p.intern(view);
+            offset += size;
+        }
+        return flat;
     }
 
     public void setLearningRate(float learningRate) {
@@ -37,31 +74,41 @@ public final class AdamOptimizer {
     public double step(double maxNorm) {
         // Each getGradient() call returns a new native handle: take them once and close them after.
         NDList gradients = new NDList(parameters.size());
+        NDList scratch = new NDList(2 * parameters.size() + 2);
         try {
-            double squared = 0;
+            NDList squaredSums = new NDList(parameters.size());
+            NDList flatParts = new NDList(parameters.size());
             for (NDArray p : parameters) {
                 NDArray g = p.getGradient();
                 gradients.add(g);
-                try (NDArray square = g.square(); NDArray sum = square.sum()) {
-                    squared += sum.getFloat();
-                }
+                NDArray square = g.square();
+                scratch.add(square);
+                squaredSums.add(square.sum());
+                flatParts.add(g.reshape(-1));
+            }
+            scratch.addAll(squaredSums);
+            scratch.addAll(flatParts);
+            // One float32 sum per parameter, added in double in parameter order: one copy to the host for all.
+            NDArray sums = NDArrays.stack(squaredSums);
+            scratch.add(sums);
+            double squared = 0;
+            for (float s : sums.toFloatArray()) {
+                squared += s;
             }
             double norm = Math.sqrt(squared);
+            NDArray flatGradient = NDArrays.concat(flatParts);
+            scratch.add(flatGradient);
             if (maxNorm > 0 && norm > maxNorm) {
-                float scale = (float) (maxNorm / (norm + 1e-6));
-                for (NDArray g : gradients) {
-                    g.muli(scale);
-                }
+                flatGradient.muli((float) (maxNorm / (norm + 1e-6)));
             }
-            for (int i = 0; i < parameters.size(); i++) {
-                adam.update("p" + i, parameters.get(i), gradients.get(i));
-            }
+            adam.update(FLAT_PARAMETERS, flatParameters, flatGradient);
             // PyTorch accumulates gradients across backward passes; clear them for the next step.
             for (NDArray g : gradients) {
                 g.muli(0f);
             }
             return norm;
         } finally {
+            scratch.close();
             gradients.close();
         }
     }

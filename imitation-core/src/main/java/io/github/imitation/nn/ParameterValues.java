@@ -1,7 +1,7 @@
 package io.github.imitation.nn;
 
 import ai.djl.ndarray.NDArray;
-import java.nio.FloatBuffer;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 
 /** Copies DJL parameters to and from plain float arrays, for checkpoints. */
@@ -18,7 +18,10 @@ public final class ParameterValues {
         return values;
     }
 
-    /** Overwrites each parameter in place; shapes must match what {@link #read} produced. */
+    /**
+     * Overwrites each parameter in place (its storage stays, so a parameter that is a view of an optimizer's flat
+     * array stays one); shapes must match what {@link #read} produced.
+     */
     public static void write(List<NDArray> parameters, float[][] values) {
         if (values.length != parameters.size()) {
             throw new IllegalArgumentException("checkpoint has " + values.length + " parameter arrays, the network "
@@ -30,7 +33,9 @@ public final class ParameterValues {
                 throw new IllegalArgumentException("parameter " + i + " has " + p.size() + " values, the checkpoint "
                         + values[i].length);
             }
-            p.set(FloatBuffer.wrap(values[i]));
+            try (NDArray value = p.getManager().create(values[i], p.getShape())) {
+                p.set(new NDIndex(":"), value);
+            }
         }
     }
 }

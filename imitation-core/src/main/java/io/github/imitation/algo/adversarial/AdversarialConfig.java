@@ -74,6 +74,13 @@ public record AdversarialConfig(Kind kind, PpoConfig ppo, int[] hiddenSizes, Act
                 absorbing);
     }
 
+    /** The same with the generator's (PPO policy and value) hidden layer widths replaced. */
+    public AdversarialConfig withGeneratorHiddenSizes(int... sizes) {
+        return new AdversarialConfig(kind, ppo.withHiddenSizes(sizes), hiddenSizes, activation, learningRate,
+                discriminatorSteps, expertPairsPerStep, warmupSteps, batchSize, rewardForm, labelSmoothing, entropyWeight,
+                absorbing);
+    }
+
     /** Discriminator steps per rollout for an expert dataset of {@code expertPairs} (see {@code expertPairsPerStep}). */
     public int discriminatorStepsFor(int expertPairs) {
         if (expertPairsPerStep == 0 || discriminatorSteps == 0) {

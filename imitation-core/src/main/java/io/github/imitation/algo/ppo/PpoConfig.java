@@ -75,4 +75,11 @@ public record PpoConfig(int numEnvs, int numSteps, long totalTimesteps, double l
                 maxGradNorm, targetKl, hiddenSizes, activation, normalizeObservations, normalizeRewards,
                 initialLogStd, observationClip);
     }
+
+    public PpoConfig withHiddenSizes(int... sizes) {
+        return new PpoConfig(numEnvs, numSteps, totalTimesteps, learningRate, annealLearningRate, gamma, gaeLambda,
+                numMinibatches, updateEpochs, normalizeAdvantages, clipCoef, clipValueLoss, entCoef, vfCoef,
+                maxGradNorm, targetKl, sizes, activation, normalizeObservations, normalizeRewards,
+                initialLogStd, observationClip);
+    }
 }

@@ -1,9 +1,11 @@
 package io.github.imitation.algo.adversarial;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.ppo.PpoDefaults;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +44,23 @@ class AdversarialConfigTest {
         AdversarialConfig overridden = ConfigOverrides.apply(
                 AdversarialDefaults.forEnv("MountainCar-v0", AdversarialConfig.Kind.GAIL), Map.of("rewardForm", "SOFTPLUS"));
         assertEquals(AdversarialConfig.RewardForm.SOFTPLUS, overridden.rewardForm());
+    }
+
+    @Test
+    void acrobotGailHasTheWideGeneratorAndEverythingElseTheEnvsPpoNetwork() {
+        assertArrayEquals(new int[] {256, 256},
+                AdversarialDefaults.forEnv("Acrobot-v1", AdversarialConfig.Kind.GAIL).ppo().hiddenSizes());
+        for (String env : new String[] {"CartPole-v0", "CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1"}) {
+            for (AdversarialConfig.Kind kind : AdversarialConfig.Kind.values()) {
+                if (env.equals("Acrobot-v1") && kind == AdversarialConfig.Kind.GAIL) {
+                    continue;
+                }
+                assertArrayEquals(PpoDefaults.forEnv(env).hiddenSizes(), AdversarialDefaults.forEnv(env, kind).ppo().hiddenSizes(),
+                        env + " " + kind);
+            }
+        }
+        AdversarialConfig overridden = ConfigOverrides.apply(
+                AdversarialDefaults.forEnv("Acrobot-v1", AdversarialConfig.Kind.GAIL), Map.of("ppo.hiddenSizes", "64,64"));
+        assertArrayEquals(new int[] {64, 64}, overridden.ppo().hiddenSizes());
     }
 }
