@@ -51,9 +51,13 @@ public final class AdamOptimizer {
         long offset = 0;
         for (NDArray p : parameters) {
             long size = p.size();
-            NDArray view = flat.get(new NDIndex("{}:{}", offset, offset + size)).reshape(p.getShape()).stopGradient();
-            view.setRequiresGradient(true);
-            p.intern(view);
+            // Closing a view's handle leaves the storage it shares with the flat array alone.
+            try (NDArray slice = flat.get(new NDIndex("{}:{}", offset, offset + size));
+                    NDArray shaped = slice.reshape(p.getShape())) {
+                NDArray view = shaped.stopGradient();
+                view.setRequiresGradient(true);
+                p.intern(view);
+            }
             offset += size;
         }
         return flat;

@@ -21,7 +21,7 @@ public final class AdversarialDefaults {
         // Acrobot's 64×64 PPO levels off at ≈ −83 by 150k env steps, on the env's reward as on GAIL's (its
         // own expert stays there to 1M), which left GAIL short of the paper with 1, 7 and 10 trajectories
         // (−79.3 / −82.7 / −82.9). A 256×256 generator gets past it: −75.6 / −77.0 / −78.4 over 5 seeds at
-        // 1M env steps (128×128, half the cost per step: −80.6 with one trajectory over 4 seeds, −77.7 with
+        // 1M env steps (128×128, half the cost per step: −81.6 with one trajectory over 4 seeds, −77.7 with
         // ten; docs/results/gail-table.md). AIRL was not probed with it and keeps 64×64.
         if (envId.equals("Acrobot-v1") && kind == AdversarialConfig.Kind.GAIL) {
             ppo = ppo.withHiddenSizes(256, 256);
