@@ -29,15 +29,17 @@ final class GailTableWorkers {
     }
 
     /**
-     * Rough single-core seconds of one run on the development machine (measured with both workers busy: GAIL
-     * with 64×64 networks ≈ 5,900 CartPole, 11,800 Acrobot and 5,900 MountainCar env steps/s; a wider
-     * generator costs more per step, see {@link #widthCost}; AIRL ≈ 1.1× GAIL; DAgger with 3 iterations ≈ 8 s,
-     * mostly its BC retraining; BC ≈ 5 s). Used to split the runs evenly and for the estimate printed at the start.
+     * Rough single-core seconds of one run on the development machine (measured in the full table, both
+     * workers busy: GAIL with 64×64 networks ≈ 8,000 CartPole, 15,700 Acrobot and 6,400 MountainCar env
+     * steps/s; a wider generator costs more per step, see {@link #widthCost}; AIRL ≈ 1.1× GAIL; DAgger with 3
+     * iterations ≈ 6 s, mostly its BC retraining; BC ≈ 5 s). Used to split the runs evenly and for the estimate
+     * printed at the start.
      */
     static double estimatedSeconds(Run run, GailTableSettings settings) {
         double stepsPerSecond = switch (run.env()) {
-            case "Acrobot-v1" -> 11_800;
-            default -> 5_900;
+            case "CartPole-v0", "CartPole-v1" -> 8_000;
+            case "Acrobot-v1" -> 15_700;
+            default -> 6_400;
         };
         return switch (run.algo()) {
             case "gail", "airl" -> {
@@ -46,7 +48,7 @@ final class GailTableWorkers {
                 double perStep = widthCost(config.ppo().hiddenSizes()) / stepsPerSecond;
                 yield (kind == AdversarialConfig.Kind.AIRL ? 1.1 : 1.0) * config.ppo().totalTimesteps() * perStep;
             }
-            case "dagger" -> 8;
+            case "dagger" -> 6;
             case "bc" -> settings.quick() ? 1 : 5;
             default -> 0.5;
         };
@@ -54,14 +56,14 @@ final class GailTableWorkers {
 
     /**
      * Cost per env step of a generator with these hidden widths relative to 64×64 (Acrobot, 1M env steps,
-     * both workers busy: 64×64 ≈ 75 s, 128×128 ≈ 87 s, 256×256 ≈ 168 s).
+     * both workers busy: 64×64 ≈ 64 s, 128×128 ≈ 83 s, 256×256 ≈ 152 s).
      */
     static double widthCost(int[] hiddenSizes) {
         int widest = 0;
         for (int width : hiddenSizes) {
             widest = Math.max(widest, width);
         }
-        return widest <= 64 ? 1.0 : widest <= 128 ? 1.2 : 2.2;
+        return widest <= 64 ? 1.0 : widest <= 128 ? 1.3 : 2.4;
     }
 
     /** Estimated wall seconds of the whole schedule with the settings' jobs. */
