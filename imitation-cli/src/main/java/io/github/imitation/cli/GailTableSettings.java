@@ -18,8 +18,9 @@ import java.util.Map;
  * <p>Full run: the four envs × {expert, random, BC, GAIL, AIRL, DAgger} × 1, 4, 7 and 10 trajectories ×
  * 5 seeds × 50 evaluation episodes, two cells at a time (one per core; each learner uses one thread), sized
  * to finish in 90 minutes on the 2-core development machine with the experts cached. GAIL and AIRL use the
- * tuned per-env defaults ({@link AdversarialDefaults}) with the env-step budgets of {@link #full}: GAIL gets
- * what its paper row needs (more with one trajectory), AIRL what is left; the learning curves in the output
+ * tuned per-env defaults ({@link AdversarialDefaults}) with the env-step budgets (and, on Acrobot, GAIL's
+ * narrower generator from 4 trajectories) of {@link #full}: GAIL gets what its paper row needs (more with one
+ * trajectory), AIRL what is left; the learning curves in the output
  * show whether a budget suffices. Quick: CartPole-v1 only, one seed, a few thousand env steps per
  * adversarial run and five evaluation episodes, a smoke test of the whole command (its numbers mean nothing).
  *

@@ -90,10 +90,13 @@ class ExperimentsCommandTest {
         assertEquals("[256, 256]", gailSettings.get("ppo_hidden_sizes_1_trajectory").asText());
         assertEquals("[64, 64]", full.describe("Acrobot-v1", "airl").get("ppo_hidden_sizes").asText());
         assertEquals("[64, 64]", full.describe("MountainCar-v0", "gail").get("ppo_hidden_sizes_1_trajectory").asText());
-        // The start-of-run estimate charges the wider generator more per env step than AIRL's 64×64.
-        GailTableCommand.Run gail = new GailTableCommand.Run("Acrobot-v1", "gail", 10, 0);
-        GailTableCommand.Run airl = new GailTableCommand.Run("Acrobot-v1", "airl", 10, 0);
-        assertTrue(GailTableWorkers.estimatedSeconds(gail, full) > 3 * GailTableWorkers.estimatedSeconds(airl, full) / 1.1);
+        // The start-of-run estimate charges a wider generator more per env step: 256×256 (1 traj) over 128×128
+        // (10 traj) at the same 1M env steps, and 128×128 over AIRL's 64×64 beyond their budgets' ratio (1M / 300k).
+        double wide = GailTableWorkers.estimatedSeconds(new GailTableCommand.Run("Acrobot-v1", "gail", 1, 0), full);
+        double medium = GailTableWorkers.estimatedSeconds(new GailTableCommand.Run("Acrobot-v1", "gail", 10, 0), full);
+        double narrow = GailTableWorkers.estimatedSeconds(new GailTableCommand.Run("Acrobot-v1", "airl", 10, 0), full) / 1.1;
+        assertTrue(wide > 1.5 * medium, wide + " vs " + medium);
+        assertTrue(medium > 1.2 * (1_000_000 / 300_000.0) * narrow, medium + " vs " + narrow);
     }
 
     @Test

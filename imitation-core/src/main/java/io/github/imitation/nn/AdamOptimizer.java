@@ -76,44 +76,37 @@ public final class AdamOptimizer {
      * one Adam step and clears the gradients. Returns the norm before clipping.
      */
     public double step(double maxNorm) {
+        int n = parameters.size();
         // Each getGradient() call returns a new native handle: take them once and close them after.
-        NDList gradients = new NDList(parameters.size());
-        NDList scratch = new NDList(2 * parameters.size() + 2);
-        try {
-            NDList squaredSums = new NDList(parameters.size());
-            NDList flatParts = new NDList(parameters.size());
+        try (NDList gradients = new NDList(n); NDList squares = new NDList(n); NDList squaredSums = new NDList(n);
+                NDList flatParts = new NDList(n)) {
             for (NDArray p : parameters) {
                 NDArray g = p.getGradient();
                 gradients.add(g);
                 NDArray square = g.square();
-                scratch.add(square);
+                squares.add(square);
                 squaredSums.add(square.sum());
                 flatParts.add(g.reshape(-1));
             }
-            scratch.addAll(squaredSums);
-            scratch.addAll(flatParts);
             // One float32 sum per parameter, added in double in parameter order: one copy to the host for all.
-            NDArray sums = NDArrays.stack(squaredSums);
-            scratch.add(sums);
             double squared = 0;
-            for (float s : sums.toFloatArray()) {
-                squared += s;
+            try (NDArray sums = NDArrays.stack(squaredSums)) {
+                for (float s : sums.toFloatArray()) {
+                    squared += s;
+                }
             }
             double norm = Math.sqrt(squared);
-            NDArray flatGradient = NDArrays.concat(flatParts);
-            scratch.add(flatGradient);
-            if (maxNorm > 0 && norm > maxNorm) {
-                flatGradient.muli((float) (maxNorm / (norm + 1e-6)));
+            try (NDArray flatGradient = NDArrays.concat(flatParts)) {
+                if (maxNorm > 0 && norm > maxNorm) {
+                    flatGradient.muli((float) (maxNorm / (norm + 1e-6)));
+                }
+                adam.update(FLAT_PARAMETERS, flatParameters, flatGradient);
             }
-            adam.update(FLAT_PARAMETERS, flatParameters, flatGradient);
             // PyTorch accumulates gradients across backward passes; clear them for the next step.
             for (NDArray g : gradients) {
                 g.muli(0f);
             }
             return norm;
-        } finally {
-            scratch.close();
-            gradients.close();
         }
     }
 

@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -144,7 +145,7 @@ class AdamOptimizerTest {
 
     private static float[] ones(int n) {
         float[] values = new float[n];
-        java.util.Arrays.fill(values, 1f);
+        Arrays.fill(values, 1f);
         return values;
     }
 }
