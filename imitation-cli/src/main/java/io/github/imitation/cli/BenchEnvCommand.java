@@ -46,7 +46,7 @@ final class BenchEnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, RunnerException {
-        List<String> ids = envIds == null || envIds.isEmpty() ? List.copyOf(EnvRegistry.ids()) : envIds;
+        List<String> ids = envIds == null || envIds.isEmpty() ? List.copyOf(EnvRegistry.builtInIds()) : envIds;
         ids.forEach(EnvRegistry::spec); // fail fast on an unknown id
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -48,7 +48,7 @@ final class BenchExpertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> ids = envIds == null || envIds.isEmpty() ? List.copyOf(EnvRegistry.ids()) : envIds;
+        List<String> ids = envIds == null || envIds.isEmpty() ? List.copyOf(EnvRegistry.builtInIds()) : envIds;
         ids.forEach(EnvRegistry::spec);
         Files.createDirectories(out.toAbsolutePath().getParent());
         List<String> lines = new ArrayList<>();

@@ -15,8 +15,11 @@ import java.util.Map;
  * (float32, as Gymnasium's {@code action_space.sample()} gives them). Calling the wrong overload, an
  * action outside the space, a non-finite Box action, or stepping before the first reset throws an
  * exception whose message names the environment and the bad value. An environment is not thread-safe.
+ *
+ * <p>Three kinds stand behind this interface (see {@link EnvKind}): built-in, plug-in and remote; nothing
+ * above it knows which it drives. A remote env's calls may throw {@link EnvConnectionException}.
  */
-public interface Env {
+public interface Env extends AutoCloseable {
 
     /** The registered id, e.g. {@code CartPole-v1}. */
     String id();
@@ -72,6 +75,11 @@ public interface Env {
 
     /** The innermost environment, without wrappers such as the time limit. */
     Env unwrapped();
+
+    /** Releases what the env holds (a remote env ends its stream); a no-op for in-process envs. */
+    @Override
+    default void close() {
+    }
 
     /** Length of a flattened observation. */
     default int observationSize() {

@@ -91,4 +91,9 @@ public final class TimeLimit implements Env {
     public String toString() {
         return "TimeLimit(" + inner + ", " + maxEpisodeSteps + ")";
     }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
 }
