@@ -47,9 +47,22 @@ public final class Evaluation {
         }
         int parallel = Math.min(episodes, MAX_PARALLEL_ENVS);
         Env[] envs = new Env[parallel];
-        for (int j = 0; j < parallel; j++) {
-            envs[j] = spec.make();
+        try {
+            for (int j = 0; j < parallel; j++) {
+                envs[j] = spec.make();
+            }
+            return run(policy, envs, episodes, seed, deterministic);
+        } finally {
+            for (Env env : envs) {
+                if (env != null) {
+                    env.close();
+                }
+            }
         }
+    }
+
+    private static EvaluationResult run(Policy policy, Env[] envs, int episodes, long seed, boolean deterministic) {
+        int parallel = envs.length;
         requireMatchingSpaces(policy, envs[0]);
 
         int observationSize = envs[0].observationSize();

@@ -108,13 +108,13 @@ public final class Discriminator implements AutoCloseable {
         if (demonstrations.isEmpty()) {
             throw new IllegalArgumentException(envId + ": adversarial imitation needs at least one expert trajectory");
         }
-        var env = EnvRegistry.spec(envId).makeUnwrapped();
+        var spec = EnvRegistry.spec(envId);
         this.envId = envId;
         this.config = config;
         this.random = random;
-        this.observationSpace = env.observationSpace();
-        this.actionSpace = env.actionSpace();
-        this.observationSize = env.observationSize();
+        this.observationSpace = spec.observationSpace();
+        this.actionSpace = spec.actionSpace();
+        this.observationSize = observationSpace.flatSize();
         this.actionEncodingSize = RewardSnapshot.encodedActionSize(actionSpace);
         this.pairInputSize = observationSize + actionEncodingSize + 1;
         this.stateInputSize = observationSize + 1;

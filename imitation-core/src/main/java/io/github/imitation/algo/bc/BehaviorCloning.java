@@ -50,9 +50,8 @@ public final class BehaviorCloning {
                 expert.actions() instanceof DiscreteActions d ? d.indices() : null,
                 expert.actions() instanceof BoxActions b ? b.toRowMajor() : null, expert.size());
         var spec = EnvRegistry.spec(envId);
-        var env = spec.makeUnwrapped();
-        Space observationSpace = env.observationSpace();
-        Space actionSpace = env.actionSpace();
+        Space observationSpace = spec.observationSpace();
+        Space actionSpace = spec.actionSpace();
         boolean discrete = actionSpace instanceof Discrete;
         int obsSize = observationSpace.flatSize();
         int actSize = actionSpace.flatSize();
