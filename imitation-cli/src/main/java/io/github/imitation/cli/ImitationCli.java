@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Imitation learning on the JVM: environments, learners, services.",
         subcommands = {ExpertCommand.class, TrainCommand.class, DemosCommand.class, EvaluateCommand.class,
                 ReplayCommand.class, ServeCommand.class, BenchCommand.class, ExperimentsCommand.class, KafkaCommand.class, UpCommand.class,
+                io.github.imitation.cli.env.EnvServerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ImitationCli implements Runnable {
 
@@ -48,6 +49,10 @@ public final class ImitationCli implements Runnable {
             if (e instanceof IllegalArgumentException || e instanceof java.nio.file.NoSuchFileException) {
                 commandLine.getErr().println(prefix + oneLine(e.getMessage()));
                 return EXIT_USAGE;
+            }
+            if (e instanceof io.github.imitation.env.EnvConnectionException) {
+                commandLine.getErr().println(prefix + "failed: " + oneLine(e.getMessage()));
+                return 1;
             }
             commandLine.getErr().println(prefix + "failed: " + e);
             return 1;

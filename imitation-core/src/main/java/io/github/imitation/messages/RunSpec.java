@@ -5,7 +5,9 @@ import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.algo.adversarial.AdversarialDefaults;
 import io.github.imitation.algo.ppo.PpoConfig;
 import io.github.imitation.algo.ppo.PpoDefaults;
+import io.github.imitation.env.EnvConnectionException;
 import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.remote.RemoteEnvs;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,12 +68,34 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
             throw new IllegalArgumentException("evaluation_episodes must be at least 1, got " + evaluationEpisodes);
         }
         overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
-        // Fail at creation, not later in a service, on an unknown or malformed override.
+        // Fail at creation, not later in a service, on an unknown or malformed override. A remote env's
+        // defaults depend on its spaces, which only its server knows: checkEnv() does it for those.
+        if (!RemoteEnvs.isRemote(env)) {
+            checkOverrides(algo, env, overrides);
+        }
+    }
+
+    private static void checkOverrides(String algo, String env, Map<String, String> overrides) {
         if (algo.equals("gail") || algo.equals("airl")) {
             ConfigOverrides.apply(AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL), overrides);
         } else if (algo.equals("ppo")) {
             ConfigOverrides.apply(PpoDefaults.forEnv(env), overrides);
         }
+    }
+
+    /**
+     * Where the run is created (the run API, {@code up}): makes sure the env can be used now — a remote
+     * env's server is reached for its spaces (kept for the rest of the process) and the overrides are
+     * checked against its defaults. An unreachable server is an {@link IllegalArgumentException} naming
+     * it and why, so the run is refused at creation instead of failing later.
+     */
+    public void checkEnv() {
+        try {
+            EnvRegistry.spec(env).observationSpace();
+        } catch (EnvConnectionException e) {
+            throw new IllegalArgumentException("the env " + env + " cannot be used: " + e.getMessage(), e);
+        }
+        checkOverrides(algo, env, overrides);
     }
 
     /** Whether a discriminator scores the run's rollouts (GAIL, AIRL). */

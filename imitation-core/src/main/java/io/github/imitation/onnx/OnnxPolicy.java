@@ -14,7 +14,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
-import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvSpec;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.policy.ActionSampling;
@@ -148,8 +148,8 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
     /** See {@link #forEnv(Path, String, Options)}. */
     public static OnnxPolicy forEnv(byte[] model, String envId, Options options) {
-        Env env = EnvRegistry.make(envId);
-        return forSpaces(model, envId, env.observationSpace(), env.actionSpace(), options);
+        EnvSpec spec = EnvRegistry.spec(envId);
+        return forSpaces(model, envId, spec.observationSpace(), spec.actionSpace(), options);
     }
 
     /**

@@ -13,7 +13,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
-import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvSpec;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import java.nio.Buffer;
@@ -121,8 +121,8 @@ public final class OnnxReward implements AutoCloseable {
 
     /** See {@link #forEnv(Path, String, Options)}. */
     public static OnnxReward forEnv(byte[] model, String envId, Options options) {
-        Env env = EnvRegistry.make(envId);
-        return forSpaces(model, envId, env.observationSpace(), env.actionSpace(), options);
+        EnvSpec spec = EnvRegistry.spec(envId);
+        return forSpaces(model, envId, spec.observationSpace(), spec.actionSpace(), options);
     }
 
     /** A model for the given spaces; the model need not have {@code imitation.*} metadata (if it has, it must agree). */

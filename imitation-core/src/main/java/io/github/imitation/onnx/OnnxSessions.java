@@ -92,18 +92,19 @@ final class OnnxSessions {
         return declared;
     }
 
+    /**
+     * A model trained in one env may act in another whose spaces are exactly the same (a built-in CartPole-v1
+     * policy in a remote Gymnasium CartPole-v1, say); different spaces are an error naming both envs.
+     */
     private static void requireAgreement(ModelSpaces stored, ModelSpaces declared, String kind) {
-        if (!stored.envId().equals(declared.envId())) {
-            throw new IllegalArgumentException("the ONNX " + kind + " is for " + stored.envId() + ", not "
-                    + declared.envId());
-        }
         if (!stored.observationSpace().equals(declared.observationSpace())) {
-            throw new IllegalArgumentException(declared.envId() + ": the ONNX " + kind + "'s observation space "
-                    + stored.observationSpace() + " differs from " + declared.observationSpace());
+            throw new IllegalArgumentException(declared.envId() + ": the ONNX " + kind + " (for " + stored.envId()
+                    + ") has the observation space " + stored.observationSpace() + ", the env's is "
+                    + declared.observationSpace());
         }
         if (!stored.actionSpace().equals(declared.actionSpace())) {
-            throw new IllegalArgumentException(declared.envId() + ": the ONNX " + kind + "'s action space "
-                    + stored.actionSpace() + " differs from " + declared.actionSpace());
+            throw new IllegalArgumentException(declared.envId() + ": the ONNX " + kind + " (for " + stored.envId()
+                    + ") has the action space " + stored.actionSpace() + ", the env's is " + declared.actionSpace());
         }
     }
 

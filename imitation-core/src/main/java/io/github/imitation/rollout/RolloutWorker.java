@@ -2,6 +2,7 @@ package io.github.imitation.rollout;
 
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
+import io.github.imitation.env.EnvConnectionException;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.onnx.OnnxPolicy;
@@ -26,7 +27,9 @@ import java.util.UUID;
  * policy writes into buffers the worker keeps, and only the batch's own arrays are allocated per batch.
  * {@code RolloutWorkerDeterminismTest} pins its results to a plain reference loop.
  */
-public final class RolloutWorker {
+public final class RolloutWorker implements AutoCloseable {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RolloutWorker.class.getName());
 
     private final String runId;
     private final String workerId;
@@ -54,8 +57,21 @@ public final class RolloutWorker {
     private final CategoricalSampler sampler = new CategoricalSampler();
     private long sequence;
     private long envSteps;
+    private final SplittableRandom resetSeeds;
+    private final java.util.function.BooleanSupplier keepTrying;
+    private long droppedEpisodes;
+    private long reconnects;
 
     public RolloutWorker(String runId, String workerId, String envId, int numEnvs, int numSteps, long seed) {
+        this(runId, workerId, envId, numEnvs, numSteps, seed, () -> !Thread.currentThread().isInterrupted());
+    }
+
+    /**
+     * @param keepTrying asked before every reconnection attempt after a remote env's server was lost; false
+     *                   ends the attempts with the {@link EnvConnectionException} (e.g. the run was stopped)
+     */
+    public RolloutWorker(String runId, String workerId, String envId, int numEnvs, int numSteps, long seed,
+            java.util.function.BooleanSupplier keepTrying) {
         if (numSteps <= 0) {
             throw new IllegalArgumentException("numSteps must be positive, got " + numSteps);
         }
@@ -92,7 +108,19 @@ public final class RolloutWorker {
             policyOutputs = new float[numEnvs * actionSize];
             logStd = new float[actionSize];
         }
+        this.resetSeeds = seeds.split();
+        this.keepTrying = keepTrying;
         envs.reset(seeds.nextLong() >>> 1);
+    }
+
+    /** Episodes lost because a remote env's server went away mid-episode (never used, never half-used). */
+    public long droppedEpisodes() {
+        return droppedEpisodes;
+    }
+
+    /** Times the worker reconnected to a remote env's server. */
+    public long reconnects() {
+        return reconnects;
     }
 
     public String envId() {
@@ -104,11 +132,63 @@ public final class RolloutWorker {
         return envSteps;
     }
 
-    /** Runs {@code policy} (version {@code policyVersion}) for {@code numSteps} steps in every env. */
+    /**
+     * Runs {@code policy} (version {@code policyVersion}) for {@code numSteps} steps in every env.
+     *
+     * <p>If a remote env's server goes away, the batch being collected is dropped whole (its episodes in
+     * flight are counted in {@link #droppedEpisodes()}, nothing of them reaches a learner), the worker
+     * reconnects with exponential backoff (0.5 s doubling to 30 s, a WARN line per failed attempt) while
+     * {@code keepTrying} says so, and collects the batch again from fresh episodes.
+     */
     public RolloutBatch collect(OnnxPolicy policy, long policyVersion) {
         if (!policy.envId().equals(envId)) {
             throw new IllegalArgumentException("a " + policy.envId() + " policy cannot act in " + envId);
         }
+        while (true) {
+            try {
+                return collectOnce(policy, policyVersion);
+            } catch (EnvConnectionException lost) {
+                droppedEpisodes += numEnvs;
+                Arrays.fill(episodeReturns, 0);
+                Arrays.fill(episodeLengths, 0);
+                LOG.warning(runId + "/" + workerId + ": " + lost.getMessage() + "; the batch in progress and its "
+                        + numEnvs + " episodes in flight are dropped (" + droppedEpisodes + " so far); reconnecting");
+                reconnect(lost);
+            }
+        }
+    }
+
+    private void reconnect(EnvConnectionException cause) {
+        long delayMillis = 500;
+        long since = System.currentTimeMillis();
+        EnvConnectionException last = cause;
+        while (true) {
+            if (!keepTrying.getAsBoolean()) {
+                throw last;
+            }
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw last;
+            }
+            try {
+                envs.reset(resetSeeds.nextLong() >>> 1);
+                reconnects++;
+                LOG.info(runId + "/" + workerId + ": reconnected to " + envId + " after "
+                        + (System.currentTimeMillis() - since) / 1000.0 + " s");
+                return;
+            } catch (EnvConnectionException e) {
+                last = e;
+                LOG.warning(runId + "/" + workerId + ": still cannot reach " + envId + " (" + e.getMessage()
+                        + "), down for " + (System.currentTimeMillis() - since) / 1000 + " s; next try in "
+                        + Math.min(delayMillis * 2, 30_000) / 1000.0 + " s");
+                delayMillis = Math.min(delayMillis * 2, 30_000);
+            }
+        }
+    }
+
+    private RolloutBatch collectOnce(OnnxPolicy policy, long policyVersion) {
         int entries = numSteps * numEnvs;
         float[] observations = new float[entries * observationSize];
         int[] discreteActions = discrete ? new int[entries] : null;
@@ -172,5 +252,11 @@ public final class RolloutWorker {
         return new RolloutBatch(UUID.randomUUID().toString(), runId, policyVersion, workerId, sequence++, envId,
                 numSteps, numEnvs, observationSize, actionSize, discrete, observations, discreteActions, boxActions,
                 logProbs, rewards, flags, last, returns, lengths, System.currentTimeMillis());
+    }
+
+    /** Releases the envs (a remote env's worlds and streams). */
+    @Override
+    public void close() {
+        envs.close();
     }
 }

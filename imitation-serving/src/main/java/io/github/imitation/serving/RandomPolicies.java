@@ -2,7 +2,7 @@ package io.github.imitation.serving;
 
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
-import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvSpec;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.ActionHead;
@@ -33,9 +33,9 @@ public final class RandomPolicies {
 
     /** The snapshot behind {@link #onnx}: layers initialized as PyTorch's {@code Linear}, log-std in [-1, 0.5]. */
     public static PolicySnapshot snapshot(String envId, long version, long seed) {
-        Env env = EnvRegistry.make(envId);
-        Space observationSpace = env.observationSpace();
-        Space actionSpace = env.actionSpace();
+        EnvSpec spec = EnvRegistry.spec(envId);
+        Space observationSpace = spec.observationSpace();
+        Space actionSpace = spec.actionSpace();
         int inputs = observationSpace.flatSize();
         int outputs = actionSpace instanceof Discrete discrete ? discrete.n() : actionSpace.flatSize();
         SplittableRandom random = new SplittableRandom(seed);

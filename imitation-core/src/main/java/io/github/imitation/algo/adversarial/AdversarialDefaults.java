@@ -10,9 +10,12 @@ public final class AdversarialDefaults {
     private AdversarialDefaults() {
     }
 
+    /** The settings for {@code envId}: those of its tuned {@link PpoDefaults#profile}, else generic ones. */
     public static AdversarialConfig forEnv(String envId, AdversarialConfig.Kind kind) {
         PpoConfig ppo = PpoDefaults.forEnv(envId);
-        long budget = switch (envId) {
+        String profile = PpoDefaults.profile(envId);
+        String tuned = profile == null ? "" : profile;
+        long budget = switch (tuned) {
             case "CartPole-v0", "CartPole-v1" -> 300_000;
             case "Acrobot-v1", "MountainCar-v0" -> 1_000_000;
             default -> 1_000_000;
@@ -23,7 +26,7 @@ public final class AdversarialDefaults {
         // (−79.3 / −82.7 / −82.9). A 256×256 generator gets past it: −75.6 / −77.0 / −78.4 over 5 seeds at
         // 1M env steps (128×128, half the cost per step: −81.6 with one trajectory over 4 seeds, −77.7 with
         // ten; docs/results/gail-table.md). AIRL was not probed with it and keeps 64×64.
-        if (envId.equals("Acrobot-v1") && kind == AdversarialConfig.Kind.GAIL) {
+        if (tuned.equals("Acrobot-v1") && kind == AdversarialConfig.Kind.GAIL) {
             ppo = ppo.withHiddenSizes(256, 256);
         }
         // Acrobot and MountainCar experts terminate after ~80-100 steps, so a few trajectories subsampled as in
@@ -31,11 +34,11 @@ public final class AdversarialDefaults {
         // from memorizing them (4 steps: MountainCar −131.7 with 1 trajectory, 1 step: −99.5). Ten MountainCar
         // trajectories (~200 pairs) need more: with 1 step two seeds ended at −124.9 and −116.5, with 4 at −99.4
         // and −99.6 (1M env steps), hence one step per 50 expert pairs, up to 4.
-        int discriminatorSteps = switch (envId) {
+        int discriminatorSteps = switch (tuned) {
             case "Acrobot-v1" -> 1;
             default -> 4;
         };
-        boolean mountainCar = envId.equals("MountainCar-v0");
+        boolean mountainCar = tuned.equals("MountainCar-v0");
         int expertPairsPerStep = mountainCar ? 50 : 0;
         // With the always-positive −log(1 − D), one MountainCar seed in five settled on a policy that often
         // needs an extra swing (−125 instead of −100); the signed log D − log(1 − D) charges every

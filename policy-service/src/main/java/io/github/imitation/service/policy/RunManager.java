@@ -101,6 +101,7 @@ public class RunManager {
         if (runs.containsKey(spec.runId())) {
             throw new RunExistsException(spec.runId());
         }
+        spec.checkEnv();
         if (spec.dataset() != null) {
             demonstrations.awaitCaughtUp(datasetWait);
             var info = demonstrations.catalog().info(spec.dataset()).orElseThrow(() -> new IllegalArgumentException(

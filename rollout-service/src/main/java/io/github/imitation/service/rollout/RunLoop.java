@@ -5,6 +5,7 @@ import io.github.imitation.messages.PolicyVersion;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.messages.RunSpec;
 import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.env.EnvConnectionException;
 import io.github.imitation.rollout.RolloutWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,8 +99,16 @@ final class RunLoop implements Runnable {
     public void run() {
         // Different replicas explore differently: the worker id joins the run seed.
         long seed = spec.seed() * 0x9E3779B97F4A7C15L ^ workerId.hashCode();
-        RolloutWorker worker = new RolloutWorker(spec.runId(), workerId, spec.env(), spec.ppoConfig().numEnvs(),
-                spec.ppoConfig().numSteps(), seed);
+        RolloutWorker worker;
+        try {
+            worker = openWorker(seed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (worker == null) {
+            return;
+        }
         OnnxPolicy policy = null;
         long sent = 0;
         long firstVersion = -1;
@@ -172,7 +181,30 @@ final class RunLoop implements Runnable {
             if (policy != null) {
                 policy.close();
             }
+            worker.close();
         }
+    }
+
+    /**
+     * The run's rollout worker. A remote env whose server cannot be reached yet is retried with backoff
+     * (0.5 s doubling to 30 s, one WARN line per attempt) until it answers or the loop is stopped (null).
+     */
+    private RolloutWorker openWorker(long seed) throws InterruptedException {
+        long delayMillis = 500;
+        long since = System.currentTimeMillis();
+        while (!stopped) {
+            try {
+                return new RolloutWorker(spec.runId(), workerId, spec.env(), spec.ppoConfig().numEnvs(),
+                        spec.ppoConfig().numSteps(), seed, () -> !stopped);
+            } catch (EnvConnectionException e) {
+                LOG.warnf("run %s: cannot open the env %s for rollouts (%s), down for %d s; next try in %.1f s",
+                        spec.runId(), spec.env(), e.getMessage(), (System.currentTimeMillis() - since) / 1000,
+                        Math.min(delayMillis * 2, 30_000) / 1000.0);
+                Thread.sleep(delayMillis);
+                delayMillis = Math.min(delayMillis * 2, 30_000);
+            }
+        }
+        return null;
     }
 
     /** Sends one batch and waits for the broker's ack: a full buffer slows the loop down instead of growing memory. */
