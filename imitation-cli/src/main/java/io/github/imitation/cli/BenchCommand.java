@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints JSON lines and writes them to a results file.",
         subcommands = {BenchEnvCommand.class, BenchRolloutCommand.class, BenchKafkaCommand.class, BenchServeCommand.class,
-                BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class})
+                BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class,
+                io.github.imitation.cli.bench.BenchRemoteCommand.class})
 final class BenchCommand {
 }

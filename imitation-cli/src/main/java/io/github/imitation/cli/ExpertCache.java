@@ -22,7 +22,7 @@ final class ExpertCache {
 
     /** The expert's policy file, training it first if there is none. */
     static Path policy(Path projectRoot, String env, boolean quiet) throws IOException {
-        Path dir = projectRoot.resolve(".cache").resolve("experts").resolve(env);
+        Path dir = projectRoot.resolve(".cache").resolve("experts").resolve(EnvOption.fileSafe(env));
         Path policy = dir.resolve("policy.onnx");
         if (Files.isRegularFile(policy) && Files.isRegularFile(dir.resolve("summary.json"))) {
             return policy;
@@ -31,7 +31,7 @@ final class ExpertCache {
         Path best = null;
         double bestReturn = Double.NEGATIVE_INFINITY;
         for (long seed = 0; seed < ATTEMPTS; seed++) {
-            Path attempt = dir.resolveSibling(env + ".seed" + seed);
+            Path attempt = dir.resolveSibling(EnvOption.fileSafe(env) + ".seed" + seed);
             System.err.println("expert: none cached for " + env + "; training one with PPO (seed " + seed + ") into "
                     + attempt);
             JsonNode summary = TrainingRuns.ppo(env, attempt, seed, null, quiet, "ppo", Map.of(), true);

@@ -9,7 +9,9 @@ import io.github.imitation.cli.up.PipelineClient;
 import io.github.imitation.cli.up.ServiceProcesses;
 import io.github.imitation.data.DemonstrationsJsonl;
 import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.EnvKind;
 import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.EnvSpec;
 import io.github.imitation.kafka.EmbeddedKafkaBroker;
 import io.github.imitation.kafka.TopicLayout;
 import io.github.imitation.messages.RunRecord;
@@ -102,12 +104,21 @@ final class UpCommand implements Callable<Integer> {
         if (!RunSpec.ALGORITHMS.contains(algo)) {
             throw new IllegalArgumentException("--algo must be one of " + RunSpec.ALGORITHMS + ", got " + algo);
         }
-        EnvRegistry.spec(env);
+        EnvSpec envSpec = EnvRegistry.spec(env);
+        if (envSpec.kind() != EnvKind.BUILT_IN) {
+            // Reach a remote env's server (or load the plug-in) before anything starts: a typo ends here.
+            try {
+                System.err.println("up: env " + env + " (" + envSpec.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                        + "): observations " + envSpec.observationSpace() + ", actions " + envSpec.actionSpace());
+            } catch (io.github.imitation.env.EnvConnectionException e) {
+                throw new IllegalArgumentException("--env " + env + " cannot be used: " + e.getMessage(), e);
+            }
+        }
         if (rolloutReplicas < 1) {
             throw new IllegalArgumentException("--rollout-replicas must be at least 1");
         }
         Map<String, String> settings = ConfigOverrides.parse(overrides);
-        Path runDir = out != null ? out : Path.of("runs", "up-" + env + "-" + algo + "-seed" + seed);
+        Path runDir = out != null ? out : Path.of("runs", "up-" + EnvOption.fileSafe(env) + "-" + algo + "-seed" + seed);
         Files.createDirectories(runDir);
         PrintStream err = System.err;
         long started = System.nanoTime();
