@@ -143,7 +143,7 @@ public final class BenchRemoteCommand implements Callable<Integer> {
                 "        n += 256",
                 "    return n",
                 "run(1.0); print(run(float(sys.argv[2])) / float(sys.argv[2]))");
-        Process p = python.command(List.of("-c", script, env, String.valueOf(seconds))).redirectErrorStream(true).start();
+        Process p = python.code(script, List.of(env, String.valueOf(seconds))).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             System.err.println("bench remote: in-process Gymnasium failed: " + output);

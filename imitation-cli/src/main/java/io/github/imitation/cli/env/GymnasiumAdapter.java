@@ -22,26 +22,47 @@ import java.util.regex.Pattern;
  * Python that imports gymnasium, grpc, protobuf and numpy, starts the adapter on a free port and reads
  * the port from the one line it prints when it listens.
  *
- * <p>Which Python: {@code $IMITATION_PYTHON} if set, else {@code /usr/bin/python3} (where Debian's
- * {@code python3-grpcio} installs), else {@code python3} on the PATH, which also gets Debian's
- * {@code /usr/lib/python3/dist-packages}. Gymnasium comes from the Python's own packages, or from the
+ * <p>Which Python: {@code $IMITATION_PYTHON} if set, else {@code python3} on the PATH with Debian's
+ * {@code /usr/lib/python3/dist-packages} (where {@code python3-grpcio} installs) appended to its path,
+ * else {@code /usr/bin/python3}. One with NumPy 2 is preferred: Gymnasium's float32 arithmetic follows
+ * NumPy's promotion rules, which NumPy 2 changed (NEP 50), and the built-in envs reproduce NumPy 2. Gymnasium comes from the Python's own packages, or from the
  * source tree named by {@code $IMITATION_GYMNASIUM_SRC}, or from {@code ../shared/vendor/gymnasium-src}
  * next to the checkout (this workplace's vendored copy, used by the tests).
  */
 public final class GymnasiumAdapter implements AutoCloseable {
 
-    /** A Python interpreter and the environment it needs. */
-    public record Python(String executable, Map<String, String> environment) {
+    /**
+     * A Python interpreter, the environment it needs, and directories appended to the end of its
+     * {@code sys.path} (after its own site-packages, so that Debian's grpc can join a Python whose NumPy 2
+     * must not be shadowed by Debian's NumPy 1).
+     */
+    public record Python(String executable, Map<String, String> environment, List<String> appendedPath, String numpy) {
 
-        /** A process builder running this Python with {@code args}. */
-        public ProcessBuilder command(List<String> args) {
-            List<String> command = new ArrayList<>();
-            command.add(executable);
+        /** A process builder running {@code code} ({@code python -c}) with {@code args} as sys.argv[1:]. */
+        public ProcessBuilder code(String code, List<String> args) {
+            return run(PREFIX + code, args);
+        }
+
+        /** A process builder running the script {@code script} with {@code args}. */
+        public ProcessBuilder script(Path script, List<String> args) {
+            List<String> all = new ArrayList<>();
+            all.add(script.toString());
+            all.addAll(args);
+            return run(PREFIX + "import runpy; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+                    all);
+        }
+
+        private ProcessBuilder run(String code, List<String> args) {
+            List<String> command = new ArrayList<>(List.of(executable, "-c", code, String.join(File.pathSeparator, appendedPath)));
             command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
             return builder;
         }
+
+        /** Appends sys.argv[1] (a path list) to sys.path and drops it from sys.argv. */
+        private static final String PREFIX = "import sys\n"
+                + "sys.path.extend(p for p in sys.argv[1].split(':') if p); del sys.argv[1]\n";
     }
 
     /** The Python found, or the reasons each candidate failed (a skip message says them). */
@@ -88,47 +109,58 @@ public final class GymnasiumAdapter implements AutoCloseable {
         if (configured != null && !configured.isBlank()) {
             candidates.put(configured, List.of());
         }
-        candidates.put("/usr/bin/python3", List.of());
         candidates.put("python3", List.of("/usr/lib/python3/dist-packages"));
-        List<String> failures = new ArrayList<>();
-        for (Map.Entry<String, List<String>> candidate : candidates.entrySet()) {
-            List<String> path = new ArrayList<>(gymnasiumPaths);
-            path.addAll(candidate.getValue());
-            String inherited = System.getenv("PYTHONPATH");
-            if (inherited != null && !inherited.isBlank()) {
-                path.add(inherited);
-            }
-            Map<String, String> environment = path.isEmpty() ? Map.of()
-                    : Map.of("PYTHONPATH", String.join(File.pathSeparator, path));
-            Python python = new Python(candidate.getKey(), environment);
-            String problem = probe(python);
-            if (problem == null) {
-                return new Lookup(Optional.of(python), failures);
-            }
-            failures.add(candidate.getKey() + ": " + problem);
+        candidates.put("/usr/bin/python3", List.of());
+        Map<String, String> environment = new LinkedHashMap<>();
+        List<String> pythonPath = new ArrayList<>(gymnasiumPaths);
+        String inherited = System.getenv("PYTHONPATH");
+        if (inherited != null && !inherited.isBlank()) {
+            pythonPath.add(inherited);
         }
-        return new Lookup(Optional.empty(), failures);
+        if (!pythonPath.isEmpty()) {
+            environment.put("PYTHONPATH", String.join(File.pathSeparator, pythonPath));
+        }
+        List<String> failures = new ArrayList<>();
+        Python fallback = null;
+        for (Map.Entry<String, List<String>> candidate : candidates.entrySet()) {
+            Python python = new Python(candidate.getKey(), Map.copyOf(environment), candidate.getValue(), null);
+            String[] outcome = probe(python);
+            if (outcome[0] != null) {
+                failures.add(candidate.getKey() + ": " + outcome[0]);
+                continue;
+            }
+            python = new Python(python.executable(), python.environment(), python.appendedPath(), outcome[1]);
+            if (outcome[1].startsWith("1.")) {
+                // Gymnasium's float32 arithmetic follows NumPy's promotion rules, which changed in NumPy 2 (NEP 50)
+                failures.add(candidate.getKey() + ": NumPy " + outcome[1] + " (the built-in envs follow NumPy 2)");
+                fallback = fallback == null ? python : fallback;
+                continue;
+            }
+            return new Lookup(Optional.of(python), failures);
+        }
+        return new Lookup(Optional.ofNullable(fallback), failures);
     }
 
-    private static String probe(Python python) {
+    /** {error or null, numpy version}. */
+    private static String[] probe(Python python) {
         try {
-            Process p = python.command(List.of("-c", "import gymnasium, grpc, google.protobuf, numpy"))
+            Process p = python.code("import gymnasium, grpc, google.protobuf, numpy; print(numpy.__version__)", List.of())
                     .redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return "did not answer within 60 s";
+                return new String[] {"did not answer within 60 s", null};
             }
+            String[] lines = output.split("\\R");
             if (p.exitValue() != 0) {
-                String[] lines = output.split("\\R");
-                return lines[lines.length - 1];
+                return new String[] {lines[lines.length - 1], null};
             }
-            return null;
+            return new String[] {null, lines[lines.length - 1]};
         } catch (IOException e) {
-            return "cannot run it (" + e.getMessage() + ")";
+            return new String[] {"cannot run it (" + e.getMessage() + ")", null};
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new String[] {"interrupted", null};
         }
     }
 
@@ -139,7 +171,7 @@ public final class GymnasiumAdapter implements AutoCloseable {
     public static GymnasiumAdapter start(Python python, Path projectRoot, String envId, Path log, Duration startTimeout)
             throws IOException, InterruptedException {
         Path script = projectRoot.resolve("python").resolve("serve_gymnasium.py");
-        Process process = python.command(List.of(script.toString(), "--env", envId, "--port", "0"))
+        Process process = python.script(script, List.of("--env", envId, "--port", "0"))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
