@@ -34,6 +34,7 @@ public final class EnvRegistry {
             new EnvSpec("MountainCarContinuous-v0", 999, 90.0, MountainCarContinuous::new),
             new EnvSpec("Pendulum-v1", 200, Double.NaN, Pendulum::new));
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EnvRegistry.class.getName());
     private static volatile EnvPlugins.Loaded plugins;
     private static final Map<String, EnvSpec> REMOTE = new ConcurrentHashMap<>();
 
@@ -56,6 +57,11 @@ public final class EnvRegistry {
                 if (loaded == null) {
                     loaded = EnvPlugins.load(EnvPlugins.configuredPath(), BUILT_IN.keySet());
                     plugins = loaded;
+                    if (loaded.failure() != null) {
+                        LOG.warning(describePlugins());
+                    } else if (!loaded.jars().isEmpty()) {
+                        LOG.info(describePlugins());
+                    }
                 }
             }
         }
