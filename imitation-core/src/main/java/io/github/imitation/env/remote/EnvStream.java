@@ -7,7 +7,6 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
@@ -65,8 +64,10 @@ final class EnvStream implements AutoCloseable {
 
     private String describe(Throwable t) {
         Status status = Status.fromThrowable(t);
-        String cause = status.getDescription() != null ? status.getDescription()
-                : status.getCause() != null ? String.valueOf(status.getCause().getMessage()) : "";
+        // the transport's own words ("Connection refused: ...") say more than gRPC's ("io exception")
+        String cause = status.getCause() != null && status.getCause().getMessage() != null
+                ? status.getCause().getMessage()
+                : status.getDescription() != null ? status.getDescription() : "";
         return switch (status.getCode()) {
             case UNAVAILABLE -> "cannot reach the env server at " + uri.address() + (cause.isEmpty() ? "" : " (" + cause + ")");
             case CANCELLED -> "the stream to " + uri.address() + " was cancelled" + (cause.isEmpty() ? "" : " (" + cause + ")");
@@ -154,9 +155,5 @@ final class EnvStream implements AutoCloseable {
         } catch (RuntimeException | Error ignored) {
             // closing a stream whose transport already failed: nothing left to release
         }
-    }
-
-    static boolean isUnavailable(Throwable t) {
-        return t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
     }
 }

@@ -102,10 +102,14 @@ class RemoteEnvTest {
     }
 
     @Test
-    void anUnreachableServerIsAClearError() {
+    void anUnreachableServerIsAClearError() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();   // closed again: nothing listens there
+        }
         EnvConnectionException e = assertThrows(EnvConnectionException.class,
-                () -> EnvRegistry.make("dm-env-rpc://127.0.0.1:1"));
-        assertTrue(e.getMessage().contains("cannot reach the env server at 127.0.0.1:1"), e.getMessage());
+                () -> EnvRegistry.make("dm-env-rpc://127.0.0.1:" + port));
+        assertTrue(e.getMessage().contains("cannot reach the env server at 127.0.0.1:" + port), e.getMessage());
     }
 
     @Test
