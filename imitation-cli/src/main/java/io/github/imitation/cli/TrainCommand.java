@@ -25,8 +25,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", required = true, description = "algorithm: ${COMPLETION-CANDIDATES}")
     Algorithm algo;
 
-    @Mixin
-    EnvOption envOption = new EnvOption();
+    @Option(names = "--env", description = "environment: a built-in id, a plug-in id (IMITATION_ENV_PATH) or "
+            + "dm-env-rpc://HOST:PORT. Only --algo bc may leave it out: it then trains on the demonstrations' own env, "
+            + "or on the spaces they declare when that env is not available here (no evaluation)")
+    String env;
 
     @Option(names = "--demos", description = "expert demonstrations (.jsonl, or .npz in HumanCompatibleAI/imitation's format)")
     Path demos;
@@ -62,8 +64,15 @@ final class TrainCommand implements Callable<Integer> {
         if (expert != null && algo != Algorithm.dagger) {
             throw new IllegalArgumentException("--expert is for --algo dagger");
         }
-        String env = envOption.env;
         long seed = seedOption.seed;
+        if (env == null) {
+            if (algo != Algorithm.bc) {
+                throw new IllegalArgumentException("--env is required for --algo " + algo
+                        + " (only bc trains without an env, on demonstrations that declare their spaces)");
+            }
+            System.out.println(Json.mapper().writeValueAsString(bcWithoutEnv(seed)));
+            return 0;
+        }
         Path out = run.out;
         boolean quiet = run.quiet;
         var settings = run.settings();
@@ -93,13 +102,52 @@ final class TrainCommand implements Callable<Integer> {
         if (demos == null) {
             throw new IllegalArgumentException("--algo " + algo + " needs --demos FILE");
         }
-        return readDemonstrations(demos, envOption.env);
+        return readDemonstrations(demos, env);
     }
 
-    /** Reads and validates a demonstrations file for {@code env}; any problem is an IllegalArgumentException. */
+    /**
+     * BC with no --env: on the demonstrations' env where this process has it (built-in or plug-in, and
+     * evaluated there), else on the spaces the records declare, with nothing to evaluate on.
+     */
+    private com.fasterxml.jackson.databind.node.ObjectNode bcWithoutEnv(long seed) throws java.io.IOException {
+        if (demos == null) {
+            throw new IllegalArgumentException("--algo bc needs --demos FILE");
+        }
+        if (demos.getFileName().toString().endsWith(".npz")) {
+            throw new IllegalArgumentException("an .npz file names no env: give --env");
+        }
+        List<Trajectory> trajectories = readDemonstrations(demos, null);
+        ObservationActionPairs pairs = DemonstrationPairs.subsample(trajectories, subsample, seed);
+        Trajectory first = trajectories.get(0);
+        String datasetEnv = first.env();
+        boolean local = !io.github.imitation.env.remote.RemoteEnvs.isRemote(datasetEnv) && isKnown(datasetEnv);
+        if (local) {
+            return TrainingRuns.bc(datasetEnv, run.out, seed, pairs, run.quiet, run.settings());
+        }
+        io.github.imitation.data.EnvCompatibility.Spaces spaces = io.github.imitation.data.EnvCompatibility.spacesOf(first);
+        System.err.println("train: no --env; " + datasetEnv + " is not an env of this process, so bc trains on the "
+                + "declared spaces (observations " + spaces.observation() + ", actions " + spaces.action()
+                + ") and nothing is evaluated");
+        return TrainingRuns.bc(datasetEnv, spaces.observation(), spaces.action(), false, run.out, seed, pairs,
+                run.quiet, run.settings());
+    }
+
+    private static boolean isKnown(String id) {
+        try {
+            io.github.imitation.env.EnvRegistry.spec(id);
+            return true;
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads and validates a demonstrations file for {@code env} (null: any env, records of an env not known
+     * here declaring their spaces); any problem is an IllegalArgumentException.
+     */
     static List<Trajectory> readDemonstrations(Path file, String env) throws java.io.IOException {
         CliChecks.existingFile(file, "demonstrations");
-        DemonstrationValidator validator = DemonstrationValidator.forEnv(env);
+        DemonstrationValidator validator = env == null ? new DemonstrationValidator() : DemonstrationValidator.forEnv(env);
         List<Trajectory> trajectories = file.getFileName().toString().endsWith(".npz")
                 ? NpzDemonstrations.read(file, env, validator).trajectories()
                 : DemonstrationsJsonl.read(file, validator);

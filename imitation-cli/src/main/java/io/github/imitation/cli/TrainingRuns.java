@@ -89,12 +89,24 @@ final class TrainingRuns {
 
     static ObjectNode bc(String envId, Path out, long seed, ObservationActionPairs pairs, boolean quiet,
             Map<String, String> overrides) throws IOException {
+        var spec = io.github.imitation.env.EnvRegistry.spec(envId);
+        return bc(envId, spec.observationSpace(), spec.actionSpace(), true, out, seed, pairs, quiet, overrides);
+    }
+
+    /**
+     * BC for the given spaces; {@code evaluate} false for a dataset without a simulator ({@code envId} then
+     * names the dataset's env, and summary.json's evaluation fields are null).
+     */
+    static ObjectNode bc(String envId, io.github.imitation.env.Space observationSpace,
+            io.github.imitation.env.Space actionSpace, boolean evaluate, Path out, long seed,
+            ObservationActionPairs pairs, boolean quiet, Map<String, String> overrides) throws IOException {
         BcConfig config = ConfigOverrides.apply(BcConfig.defaults(), overrides);
         Progress progress = new Progress(System.err, quiet, "bc " + envId, config.maxEpochs());
-        try (RunDirectory run = new RunDirectory(out, envId, "bc", seed, Json.mapper())) {
+        try (RunDirectory run = evaluate ? new RunDirectory(out, envId, "bc", seed, Json.mapper())
+                : RunDirectory.withoutEnv(out, envId, "bc", seed, Json.mapper())) {
             run.curveShowsLoss(pairs.actions() instanceof io.github.imitation.data.DiscreteActions
                     ? "validation loss (negative log-likelihood)" : "validation loss");
-            PolicySnapshot snapshot = BehaviorCloning.train(envId, pairs, config, seed, epoch -> {
+            PolicySnapshot snapshot = BehaviorCloning.train(envId, observationSpace, actionSpace, pairs, config, seed, epoch -> {
                 ObjectNode line = run.metrics().newLine();
                 line.put("epoch", epoch.epoch());
                 line.put("env_steps", 0);
@@ -107,8 +119,9 @@ final class TrainingRuns {
                 progress.update(epoch.epoch(), String.format("validation loss %.4f", epoch.validationLoss()));
             });
             ObjectNode summary = run.finish(snapshot, 0, progress.elapsedSeconds(), "validation loss", "epoch");
-            progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
-                    summary.get("std_return").asDouble(), out.toAbsolutePath()));
+            progress.done(evaluate ? String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
+                    summary.get("std_return").asDouble(), out.toAbsolutePath())
+                    : "no env to evaluate on (mean_return null); wrote " + out.toAbsolutePath());
             return summary;
         }
     }

@@ -242,10 +242,7 @@ final class UpCommand implements Callable<Integer> {
         }
         if (source.dataset != null) {
             List<Trajectory> trajectories = DemonstrationsJsonl.read(source.dataset);
-            if (!trajectories.get(0).env().equals(env)) {
-                throw new IllegalArgumentException(source.dataset + " holds " + trajectories.get(0).env()
-                        + " demonstrations, not " + env);
-            }
+            io.github.imitation.data.EnvCompatibility.require(trajectories, env, source.dataset.toString());
             String dataset = source.dataset.getFileName().toString().replaceAll("\\.[^.]*$", "")
                     .replaceAll("[^A-Za-z0-9._-]", "-");
             StringBuilder ndjson = new StringBuilder();

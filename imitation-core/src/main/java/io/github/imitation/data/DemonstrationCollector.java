@@ -114,7 +114,7 @@ public final class DemonstrationCollector {
                 }
                 if (envs.terminated()[i] || envs.truncated()[i]) {
                     collected.add(new CollectedEpisode(i, finished[i],
-                            recorder.finish(envs.id(), discrete, envs.terminated()[i])));
+                            recorder.finish(envs, discrete, envs.terminated()[i])));
                     finished[i]++;
                     recorders[i] = null;
                 }
@@ -161,12 +161,19 @@ public final class DemonstrationCollector {
             observations.add(observation);
         }
 
-        Trajectory finish(String env, boolean discrete, boolean terminated) {
+        /**
+         * The episode as a trajectory; outside the built-in envs it declares the env's spaces, so the
+         * dataset describes itself wherever it goes (a service that cannot reach a remote env, or has not
+         * the plug-in, still validates it).
+         */
+        Trajectory finish(VectorEnv envs, boolean discrete, boolean terminated) {
             Actions actions = discrete
                     ? new DiscreteActions(java.util.Arrays.copyOf(discreteActions, length))
                     : new BoxActions(boxActions.toArray(new float[0][]));
-            return new Trajectory(env, observations.toArray(new float[0][]), actions,
+            Trajectory trajectory = new Trajectory(envs.id(), observations.toArray(new float[0][]), actions,
                     java.util.Arrays.copyOf(rewards, length), terminated);
+            return io.github.imitation.env.EnvRegistry.isBuiltIn(envs.id()) ? trajectory
+                    : trajectory.withSpaces(envs.singleObservationSpace(), envs.singleActionSpace());
         }
     }
 }

@@ -2,14 +2,15 @@ package io.github.imitation.data;
 
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
-import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.EnvSpec;
 import io.github.imitation.env.Space;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import io.github.imitation.env.remote.RemoteEnvs;
 
 /**
  * The validation rules for demonstrations, in one place: the JSON Lines and NPZ readers apply them to
@@ -28,13 +29,20 @@ public final class DemonstrationValidator {
      */
     public static final int DEFAULT_MAX_STEPS = 100_000;
 
-    /** What the validator needs to know about an environment. */
-    public record EnvSpaces(String id, int observationSize, Space actionSpace) {
+    /** What the validator needs to know about an environment: its spaces, from the env or from the record. */
+    public record EnvSpaces(String id, Space observationSpace, Space actionSpace) {
+        public int observationSize() {
+            return observationSpace.flatSize();
+        }
     }
 
     private final int maxSteps;
     private final String expectedEnv;
     private final Map<String, EnvSpaces> spacesById;
+    /** The spaces of the expected env (the run's), for records of another env with the same spaces. */
+    private final EnvSpaces expectedSpaces;
+    /** Plug-in envs met so far (built-in ones are in spacesById from the start). */
+    private final Map<String, EnvSpaces> pluginSpaces = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Any registered environment, at most {@link #DEFAULT_MAX_STEPS} steps. */
     public DemonstrationValidator() {
@@ -51,14 +59,16 @@ public final class DemonstrationValidator {
         }
         Map<String, EnvSpaces> spaces = new LinkedHashMap<>();
         for (EnvSpec spec : EnvRegistry.specs()) {
-            Env env = spec.makeUnwrapped();
-            spaces.put(spec.id(), new EnvSpaces(spec.id(), env.observationSize(), env.actionSpace()));
+            spaces.put(spec.id(), new EnvSpaces(spec.id(), spec.observationSpace(), spec.actionSpace()));
         }
         this.spacesById = Collections.unmodifiableMap(spaces);
         this.maxSteps = maxSteps;
         this.expectedEnv = expectedEnv;
         if (expectedEnv != null) {
-            spaces(expectedEnv);
+            EnvSpec spec = EnvRegistry.spec(expectedEnv); // unknown ids fail here, a remote env's server is asked
+            this.expectedSpaces = new EnvSpaces(expectedEnv, spec.observationSpace(), spec.actionSpace());
+        } else {
+            this.expectedSpaces = null;
         }
     }
 
@@ -75,21 +85,87 @@ public final class DemonstrationValidator {
         return Optional.ofNullable(expectedEnv);
     }
 
-    /**
-     * The spaces of {@code env}; an unknown or unexpected id is an {@link InvalidDemonstrationException}.
-     * Readers call this before parsing the actions, whose shape depends on the action space.
-     */
+    /** The spaces of a record of {@code env} that declares none; see {@link #spaces(String, Space, Space)}. */
     public EnvSpaces spaces(String env) {
-        EnvSpaces spaces = spacesById.get(env);
-        if (spaces == null) {
-            throw new InvalidDemonstrationException("unknown environment \"" + env + "\"; known ids: "
-                    + String.join(", ", spacesById.keySet()));
+        return spaces(env, null, null);
+    }
+
+    /**
+     * The spaces a record of {@code env} is validated against, by one rule:
+     * <ul>
+     *   <li>an env this process knows (built-in or plug-in): its spaces; spaces the record declares must
+     *       equal them;</li>
+     *   <li>any other env (a remote env's URI, or a name for logged data without a simulator): the spaces
+     *       the record declares ({@code "observation_space"}, {@code "action_space"}); a record that
+     *       declares none is refused. A simulator is never contacted to validate a record.</li>
+     * </ul>
+     * A validator for one env ({@link #forEnv}) accepts records of that env, or of another env with
+     * exactly the same spaces. Every failure is an {@link InvalidDemonstrationException}. Readers call this
+     * before parsing the actions, whose shape depends on the action space.
+     */
+    public EnvSpaces spaces(String env, Space declaredObservation, Space declaredAction) {
+        if ((declaredObservation == null) != (declaredAction == null)) {
+            throw new InvalidDemonstrationException("a record declares both \"observation_space\" and "
+                    + "\"action_space\", or neither");
         }
-        if (expectedEnv != null && !expectedEnv.equals(env)) {
-            throw new InvalidDemonstrationException("\"env\" is \"" + env + "\" but only \"" + expectedEnv
-                    + "\" demonstrations are accepted here");
+        EnvSpaces known = knownSpaces(env);
+        EnvSpaces spaces;
+        if (known != null) {
+            if (declaredObservation != null && (!declaredObservation.equals(known.observationSpace())
+                    || !declaredAction.equals(known.actionSpace()))) {
+                throw new InvalidDemonstrationException("the record declares observation_space " + declaredObservation
+                        + " and action_space " + declaredAction + ", but " + env + "'s are " + known.observationSpace()
+                        + " and " + known.actionSpace());
+            }
+            spaces = known;
+        } else if (declaredObservation != null) {
+            if (!(declaredObservation instanceof Box)) {
+                throw new InvalidDemonstrationException("\"observation_space\" must be a Box, got " + declaredObservation);
+            }
+            spaces = new EnvSpaces(env, declaredObservation, declaredAction);
+        } else {
+            throw new InvalidDemonstrationException("unknown environment \"" + env + "\"; known ids: "
+                    + String.join(", ", knownIds()) + ". A dataset of another env, or without a simulator, declares "
+                    + "its spaces in every record: \"observation_space\" and \"action_space\" (docs/demonstrations.md)");
+        }
+        if (expectedSpaces != null && !expectedEnv.equals(env)
+                && !(expectedSpaces.observationSpace().equals(spaces.observationSpace())
+                        && expectedSpaces.actionSpace().equals(spaces.actionSpace()))) {
+            throw new InvalidDemonstrationException("\"env\" is \"" + env + "\" (observations "
+                    + spaces.observationSpace() + ", actions " + spaces.actionSpace() + ") but only demonstrations "
+                    + "with the spaces of \"" + expectedEnv + "\" (observations " + expectedSpaces.observationSpace()
+                    + ", actions " + expectedSpaces.actionSpace() + ") are accepted here");
         }
         return spaces;
+    }
+
+    /** The spaces of a built-in or plug-in env, or null for any other id (remote, unknown). */
+    private EnvSpaces knownSpaces(String env) {
+        EnvSpaces builtIn = spacesById.get(env);
+        if (builtIn != null || RemoteEnvs.isRemote(env)) {
+            return builtIn;
+        }
+        EnvSpaces plugin = pluginSpaces.get(env);
+        if (plugin != null) {
+            return plugin;
+        }
+        EnvSpec spec;
+        try {
+            spec = EnvRegistry.spec(env);
+        } catch (IllegalArgumentException unknown) { // unknown id, or plug-ins that failed to load
+            return null;
+        }
+        EnvSpaces spaces = new EnvSpaces(env, spec.observationSpace(), spec.actionSpace());
+        pluginSpaces.put(env, spaces);
+        return spaces;
+    }
+
+    private List<String> knownIds() {
+        try {
+            return List.copyOf(EnvRegistry.ids());
+        } catch (IllegalArgumentException e) {
+            return List.copyOf(spacesById.keySet());
+        }
     }
 
     /**
@@ -97,7 +173,7 @@ public final class DemonstrationValidator {
      * without a location for the first one broken.
      */
     public void validate(Trajectory trajectory) {
-        EnvSpaces spaces = spaces(trajectory.env());
+        EnvSpaces spaces = spaces(trajectory.env(), trajectory.observationSpace(), trajectory.actionSpace());
         int steps = trajectory.length();
         if (steps == 0) {
             throw new InvalidDemonstrationException("\"acts\" is empty: a trajectory needs at least one step");

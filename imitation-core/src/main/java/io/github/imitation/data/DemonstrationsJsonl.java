@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.env.Discrete;
+import io.github.imitation.env.Space;
+import io.github.imitation.onnx.SpaceJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -41,8 +43,9 @@ public final class DemonstrationsJsonl {
     public static final int SCHEMA_VERSION = 1;
 
     private static final Set<String> FIELDS =
-            Set.of("schema_version", "env", "obs", "acts", "rews", "terminal", "infos");
-    private static final String FIELD_LIST = "schema_version, env, obs, acts, rews, terminal, infos";
+            Set.of("schema_version", "env", "obs", "acts", "rews", "terminal", "infos", "observation_space", "action_space");
+    private static final String FIELD_LIST =
+            "schema_version, env, obs, acts, rews, terminal, infos, observation_space, action_space";
     private static final DemonstrationValidator DEFAULT_VALIDATOR = new DemonstrationValidator();
 
     /**
@@ -161,7 +164,9 @@ public final class DemonstrationsJsonl {
             throw new InvalidDemonstrationException("\"env\" must be an environment id string, got " + brief(envNode));
         }
         String env = envNode.asText();
-        DemonstrationValidator.EnvSpaces spaces = validator.spaces(env);
+        Space declaredObservation = space(root, "observation_space");
+        Space declaredAction = space(root, "action_space");
+        DemonstrationValidator.EnvSpaces spaces = validator.spaces(env, declaredObservation, declaredAction);
         float[][] obs = floatRows(required(root, "obs"), "obs", "an array of numbers");
         Actions acts = spaces.actionSpace() instanceof Discrete
                 ? discreteActions(required(root, "acts"))
@@ -175,7 +180,26 @@ public final class DemonstrationsJsonl {
         }
         JsonNode infosNode = root.get("infos");
         List<ObjectNode> infos = infosNode == null || infosNode.isNull() ? null : infos(infosNode);
-        return new Trajectory(env, obs, acts, rews, terminalNode.booleanValue(), infos);
+        return new Trajectory(env, obs, acts, rews, terminalNode.booleanValue(), infos, declaredObservation,
+                declaredAction);
+    }
+
+    /** A declared space ({@code docs/onnx-policy.md}'s JSON form), or null when the field is absent. */
+    private static Space space(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new InvalidDemonstrationException("\"" + field + "\" must be a space object such as "
+                    + "{\"type\": \"Box\", \"low\": [..], \"high\": [..], \"shape\": [n]} or {\"type\": \"Discrete\", "
+                    + "\"n\": k}, got " + brief(node));
+        }
+        try {
+            return SpaceJson.fromJson(node.toString());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDemonstrationException("\"" + field + "\" is not a valid space: " + e.getMessage());
+        }
     }
 
     /** Jackson's message, without the parts that speak to Jackson users rather than to whoever wrote the file. */
@@ -345,6 +369,12 @@ public final class DemonstrationsJsonl {
         }
         json.writeEndArray();
         json.writeBooleanField("terminal", trajectory.terminal());
+        if (trajectory.declaresSpaces()) {
+            json.writeFieldName("observation_space");
+            json.writeRawValue(SpaceJson.toStrictJson(trajectory.observationSpace()));
+            json.writeFieldName("action_space");
+            json.writeRawValue(SpaceJson.toStrictJson(trajectory.actionSpace()));
+        }
         if (trajectory.hasInfos()) {
             json.writeFieldName("infos");
             json.writeStartArray();

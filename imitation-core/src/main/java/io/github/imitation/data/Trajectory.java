@@ -1,6 +1,7 @@
 package io.github.imitation.data;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.env.Space;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,9 +28,13 @@ import java.util.Objects;
  * @param rews     T rewards
  * @param terminal whether the episode ended in a terminal state
  * @param infos    T info objects, or null when absent
+ * @param observationSpace the spaces the record declares ({@code "observation_space"}, {@code "action_space"}),
+ *                 both or neither (null): a dataset of an env this process does not know, or without any
+ *                 simulator, says what its observations and actions are
+ * @param actionSpace see {@code observationSpace}
  */
 public record Trajectory(String env, float[][] obs, Actions acts, double[] rews, boolean terminal,
-        List<ObjectNode> infos) {
+        List<ObjectNode> infos, Space observationSpace, Space actionSpace) {
 
     public Trajectory {
         Objects.requireNonNull(env, "env");
@@ -37,11 +42,29 @@ public record Trajectory(String env, float[][] obs, Actions acts, double[] rews,
         obs = copyRows(Objects.requireNonNull(obs, "obs"));
         rews = Objects.requireNonNull(rews, "rews").clone();
         infos = infos == null ? null : copyInfos(infos);
+        if ((observationSpace == null) != (actionSpace == null)) {
+            throw new IllegalArgumentException("a trajectory declares both spaces or neither");
+        }
     }
 
-    /** A trajectory without infos. */
+    /** A trajectory that declares no spaces. */
+    public Trajectory(String env, float[][] obs, Actions acts, double[] rews, boolean terminal, List<ObjectNode> infos) {
+        this(env, obs, acts, rews, terminal, infos, null, null);
+    }
+
+    /** A trajectory without infos that declares no spaces. */
     public Trajectory(String env, float[][] obs, Actions acts, double[] rews, boolean terminal) {
-        this(env, obs, acts, rews, terminal, null);
+        this(env, obs, acts, rews, terminal, null, null, null);
+    }
+
+    /** Whether the record declares its spaces. */
+    public boolean declaresSpaces() {
+        return observationSpace != null;
+    }
+
+    /** This trajectory declaring {@code observation} and {@code action} as its spaces. */
+    public Trajectory withSpaces(Space observation, Space action) {
+        return new Trajectory(env, obs, acts, rews, terminal, infos, observation, action);
     }
 
     private static float[][] copyRows(float[][] rows) {
@@ -147,12 +170,15 @@ public record Trajectory(String env, float[][] obs, Actions acts, double[] rews,
                 && Arrays.deepEquals(obs, other.obs)
                 && acts.equals(other.acts)
                 && Arrays.equals(rews, other.rews)
-                && Objects.equals(infos, other.infos);
+                && Objects.equals(infos, other.infos)
+                && Objects.equals(observationSpace, other.observationSpace)
+                && Objects.equals(actionSpace, other.actionSpace);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(env, terminal, Arrays.deepHashCode(obs), acts, Arrays.hashCode(rews), infos);
+        return Objects.hash(env, terminal, Arrays.deepHashCode(obs), acts, Arrays.hashCode(rews), infos, observationSpace,
+                actionSpace);
     }
 
     /** A summary; the arrays can be long. */

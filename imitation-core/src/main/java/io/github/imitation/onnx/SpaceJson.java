@@ -33,14 +33,26 @@ public final class SpaceJson {
     }
 
     public static String toJson(Space space) {
+        return write(space, false);
+    }
+
+    /**
+     * Strict JSON, for records that other tools parse (demonstrations): infinite bounds as the strings
+     * {@code "Infinity"} and {@code "-Infinity"}, which {@link #fromJson} reads back.
+     */
+    public static String toStrictJson(Space space) {
+        return write(space, true);
+    }
+
+    private static String write(Space space, boolean quoteNonFinite) {
         ObjectNode node = MAPPER.createObjectNode();
         if (space instanceof Box box) {
             node.put("type", "Box");
             ArrayNode low = node.putArray("low");
             ArrayNode high = node.putArray("high");
             for (int i = 0; i < box.flatSize(); i++) {
-                low.add(box.low(i));
-                high.add(box.high(i));
+                addBound(low, box.low(i), quoteNonFinite);
+                addBound(high, box.high(i), quoteNonFinite);
             }
             ArrayNode shape = node.putArray("shape");
             for (int dim : box.shape()) {
@@ -57,6 +69,14 @@ public final class SpaceJson {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + space + " as JSON", e);
+        }
+    }
+
+    private static void addBound(ArrayNode array, float value, boolean quoteNonFinite) {
+        if (quoteNonFinite && !Float.isFinite(value)) {
+            array.add(Float.toString(value));
+        } else {
+            array.add(value);
         }
     }
 
@@ -94,6 +114,12 @@ public final class SpaceJson {
                     }
                 } else {
                     throw new IllegalArgumentException("Box \"shape\" must be an array: " + json);
+                }
+                for (int i = 0; i < low.length; i++) {
+                    if (Float.isNaN(low[i]) || Float.isNaN(high[i]) || low[i] > high[i]) {
+                        throw new IllegalArgumentException("Box bounds at " + i + " are [" + low[i] + ", " + high[i]
+                                + "]: need low <= high, no NaN: " + json);
+                    }
                 }
                 return new Box(low, high, shape);
             }

@@ -1,5 +1,6 @@
 package io.github.imitation.service.discriminator;
 
+import io.github.imitation.data.EnvCompatibility;
 import io.github.imitation.algo.Checkpoints;
 import io.github.imitation.algo.adversarial.BatchScorer;
 import io.github.imitation.algo.adversarial.Discriminator;
@@ -207,7 +208,7 @@ public class Scoring {
         if (spec.maxDemonstrations() != null && demos.size() > spec.maxDemonstrations()) {
             demos = demos.subList(0, spec.maxDemonstrations());
         }
-        if (demos.isEmpty() || !demos.get(0).env().equals(spec.env())) {
+        if (demos.isEmpty() || !EnvCompatibility.fits(demos.get(0), spec.env())) {
             LOG.errorf("run %s: dataset %s has no %s demonstrations; its batches are skipped", spec.runId(), spec.dataset(),
                     spec.env());
             return null;

@@ -35,9 +35,28 @@ public final class RunDirectory implements AutoCloseable {
     private final List<Double> curveSteps = new ArrayList<>();
     private final List<Double> curveReturns = new ArrayList<>();
     private String curveLossLabel;
+    /** False for a dataset without a simulator: nothing to evaluate on. */
+    private final boolean evaluates;
 
     public RunDirectory(Path dir, String envId, String algorithm, long seed, ObjectMapper mapper) throws IOException {
-        EnvRegistry.spec(envId);
+        this(dir, envId, algorithm, seed, mapper, true);
+    }
+
+    /**
+     * A run of a dataset with no env to evaluate on ({@code envId} names the dataset's env): the summary's
+     * evaluation fields are null.
+     */
+    public static RunDirectory withoutEnv(Path dir, String envId, String algorithm, long seed, ObjectMapper mapper)
+            throws IOException {
+        return new RunDirectory(dir, envId, algorithm, seed, mapper, false);
+    }
+
+    private RunDirectory(Path dir, String envId, String algorithm, long seed, ObjectMapper mapper, boolean evaluates)
+            throws IOException {
+        if (evaluates) {
+            EnvRegistry.spec(envId);
+        }
+        this.evaluates = evaluates;
         Files.createDirectories(dir);
         this.dir = dir;
         this.envId = envId;
@@ -91,13 +110,19 @@ public final class RunDirectory implements AutoCloseable {
      */
     public ObjectNode finish(Path policyFile, long envSteps, double wallSeconds, String curveLabel, String xLabel,
             java.util.function.Consumer<ObjectNode> extraFields) throws IOException {
-        EvaluationResult evaluation;
-        try (OnnxPolicy policy = OnnxPolicy.load(policyFile)) {
-            evaluation = Evaluation.evaluate(policy, envId, EVAL_EPISODES, EVAL_SEED_OFFSET + seed, true);
+        EvaluationResult evaluation = null;
+        if (evaluates) {
+            try (OnnxPolicy policy = OnnxPolicy.load(policyFile)) {
+                evaluation = Evaluation.evaluate(policy, envId, EVAL_EPISODES, EVAL_SEED_OFFSET + seed, true);
+            }
         }
-        double reference = EnvRegistry.spec(envId).rewardThreshold();
+        double reference = evaluates ? EnvRegistry.spec(envId).rewardThreshold() : Double.NaN;
         String title = algorithm.toUpperCase() + " on " + envId;
-        if (curveLossLabel != null) {
+        if (evaluation == null) {
+            LearningCurvePlot.write(dir.resolve("learning-curve.png"), title + " (no env: not evaluated)", xLabel,
+                    curveLossLabel != null ? curveLossLabel : "episode return",
+                    List.of(new LearningCurvePlot.Series(curveLabel, curveSteps, curveReturns, false)), null, null);
+        } else if (curveLossLabel != null) {
             LearningCurvePlot.write(dir.resolve("learning-curve.png"), title + String.format(
                     " (final policy: %.1f ± %.1f over %d episodes)", evaluation.meanReturn(), evaluation.stdReturn(),
                     evaluation.episodes()), xLabel, curveLossLabel,
@@ -114,9 +139,15 @@ public final class RunDirectory implements AutoCloseable {
         summary.put("env", envId);
         summary.put("algo", algorithm);
         summary.put("seed", seed);
-        summary.put("mean_return", evaluation.meanReturn());
-        summary.put("std_return", evaluation.stdReturn());
-        summary.put("eval_episodes", evaluation.episodes());
+        if (evaluation != null) {
+            summary.put("mean_return", evaluation.meanReturn());
+            summary.put("std_return", evaluation.stdReturn());
+            summary.put("eval_episodes", evaluation.episodes());
+        } else {
+            summary.putNull("mean_return");
+            summary.putNull("std_return");
+            summary.putNull("eval_episodes");
+        }
         summary.put("env_steps", envSteps);
         summary.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
         summary.put("policy", POLICY_FILE);

@@ -1,5 +1,6 @@
 package io.github.imitation.algo.adversarial;
 
+import io.github.imitation.data.EnvCompatibility;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -132,8 +133,8 @@ public final class Discriminator implements AutoCloseable {
         int terminalEpisodes = 0;
         for (int e = 0; e < demonstrations.size(); e++) {
             Trajectory trajectory = demonstrations.get(e);
-            if (!trajectory.env().equals(envId)) {
-                throw new IllegalArgumentException("demonstration " + e + " is for " + trajectory.env() + ", not " + envId);
+            if (!EnvCompatibility.fits(trajectory, envId)) {
+                EnvCompatibility.require(List.of(trajectory), envId, "demonstration " + e);
             }
             for (int t = offsets[e]; t < trajectory.length(); t += subsample) {
                 obs.add(trajectory.observation(t));

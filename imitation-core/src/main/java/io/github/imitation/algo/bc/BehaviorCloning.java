@@ -40,18 +40,30 @@ public final class BehaviorCloning {
     private record Pairs(float[] observations, int[] discreteActions, float[] boxActions, int count) {
     }
 
-    /** Trains on expert pairs of {@code envId}; reports every epoch; returns the best-validation policy. */
+    /**
+     * Trains on expert pairs for the env {@code envId} (the pairs may come from another env with the same
+     * spaces: {@link io.github.imitation.data.EnvCompatibility}); reports every epoch; returns the
+     * best-validation policy.
+     */
     public static PolicySnapshot train(String envId, ObservationActionPairs expert, BcConfig config, long seed,
             Consumer<BcEpoch> listener) {
-        if (!expert.env().equals(envId)) {
-            throw new IllegalArgumentException("the demonstrations are for " + expert.env() + ", not " + envId);
+        var spec = EnvRegistry.spec(envId);
+        return train(envId, spec.observationSpace(), spec.actionSpace(), expert, config, seed, listener);
+    }
+
+    /**
+     * Trains for the given spaces, with no env at all (a dataset without a simulator declares them); the
+     * policy is exported for {@code envId}, the dataset's env name.
+     */
+    public static PolicySnapshot train(String envId, Space observationSpace, Space actionSpace,
+            ObservationActionPairs expert, BcConfig config, long seed, Consumer<BcEpoch> listener) {
+        if (expert.observationSize() != observationSpace.flatSize()) {
+            throw new IllegalArgumentException("the demonstrations (" + expert.env() + ") have observations of "
+                    + expert.observationSize() + " values, " + envId + "'s observation space is " + observationSpace);
         }
         Pairs pairs = new Pairs(expert.observations(),
                 expert.actions() instanceof DiscreteActions d ? d.indices() : null,
                 expert.actions() instanceof BoxActions b ? b.toRowMajor() : null, expert.size());
-        var spec = EnvRegistry.spec(envId);
-        Space observationSpace = spec.observationSpace();
-        Space actionSpace = spec.actionSpace();
         boolean discrete = actionSpace instanceof Discrete;
         int obsSize = observationSpace.flatSize();
         int actSize = actionSpace.flatSize();

@@ -1,5 +1,6 @@
 package io.github.imitation.algo.dagger;
 
+import io.github.imitation.data.EnvCompatibility;
 import io.github.imitation.data.Actions;
 import io.github.imitation.data.BoxActions;
 import io.github.imitation.data.DemonstrationPairs;
@@ -45,9 +46,8 @@ public final class AggregatedDataset {
         this.discreteActions = discrete ? new int[1024] : null;
         this.boxActions = discrete ? null : new float[1024 * actionSize];
         for (int k = 0; k < demonstrations.size(); k++) {
-            if (!demonstrations.get(k).env().equals(envId)) {
-                throw new IllegalArgumentException("demonstration " + (k + 1) + " is for " + demonstrations.get(k).env()
-                        + ", not " + envId);
+            if (!EnvCompatibility.fits(demonstrations.get(k), envId)) {
+                EnvCompatibility.require(List.of(demonstrations.get(k)), envId, "demonstration " + (k + 1));
             }
         }
         if (!demonstrations.isEmpty()) {

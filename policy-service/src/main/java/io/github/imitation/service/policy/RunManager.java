@@ -1,5 +1,6 @@
 package io.github.imitation.service.policy;
 
+import io.github.imitation.data.EnvCompatibility;
 import io.github.imitation.algo.Checkpoints;
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.bc.BcConfig;
@@ -106,10 +107,8 @@ public class RunManager {
             demonstrations.awaitCaughtUp(datasetWait);
             var info = demonstrations.catalog().info(spec.dataset()).orElseThrow(() -> new IllegalArgumentException(
                     "dataset " + spec.dataset() + " has no valid demonstrations on il.demonstrations"));
-            if (!info.env().equals(spec.env())) {
-                throw new IllegalArgumentException("dataset " + spec.dataset() + " holds " + info.env()
-                        + " demonstrations, the run is for " + spec.env());
-            }
+            EnvCompatibility.require(demonstrations.catalog().trajectories(spec.dataset()), spec.env(),
+                    "dataset " + spec.dataset());
         }
         RunRecord record = new RunRecord(spec, RunStatus.started(System.currentTimeMillis()));
         BatchLearner learner = spec.usesRollouts() ? newLearner(spec) : null;
