@@ -108,9 +108,9 @@ public final class RolloutWorker implements AutoCloseable {
             policyOutputs = new float[numEnvs * actionSize];
             logStd = new float[actionSize];
         }
-        this.resetSeeds = seeds.split();
         this.keepTrying = keepTrying;
         envs.reset(seeds.nextLong() >>> 1);
+        this.resetSeeds = seeds.split(); // after the first reset's seed: the batches stay what they were
     }
 
     /** Episodes lost because a remote env's server went away mid-episode (never used, never half-used). */

@@ -136,7 +136,9 @@ class DemonstrationsJsonlTest {
                 Arguments.of("unknown environment",
                         cartPole.replace("CartPole-v1", "CartPole-v9"),
                         "unknown environment \"CartPole-v9\"; known ids: CartPole-v0, CartPole-v1, Acrobot-v1,"
-                                + " MountainCar-v0, MountainCarContinuous-v0, Pendulum-v1"),
+                                + " MountainCar-v0, MountainCarContinuous-v0, Pendulum-v1. A dataset of another env, or"
+                                + " without a simulator, declares its spaces in every record: \"observation_space\" and"
+                                + " \"action_space\" (docs/demonstrations.md)"),
                 Arguments.of("unknown schema version",
                         cartPole.replace("{", "{\"schema_version\": 2, "),
                         "unsupported \"schema_version\" 2 (this reader knows version 1)"),
@@ -193,7 +195,8 @@ class DemonstrationsJsonlTest {
                         "\"obs\"[1][1] must be a number, got \"0.2\""),
                 Arguments.of("unknown field",
                         cartPole.replace("\"rews\"", "\"rewards\": [], \"rews\""),
-                        "unknown field \"rewards\" (known: schema_version, env, obs, acts, rews, terminal, infos)"),
+                        "unknown field \"rewards\" (known: schema_version, env, obs, acts, rews, terminal, infos,"
+                                + " observation_space, action_space)"),
                 Arguments.of("missing field",
                         cartPole.replace(", \"terminal\": true", ""),
                         "missing field \"terminal\""),
@@ -264,9 +267,13 @@ class DemonstrationsJsonlTest {
         Path path = write("cartpole.jsonl", GOOD);
         InvalidDemonstrationException e = assertThrows(InvalidDemonstrationException.class,
                 () -> DemonstrationsJsonl.read(path, DemonstrationValidator.forEnv("Acrobot-v1")));
-        assertEquals(path
-                + " line 1: \"env\" is \"CartPole-v1\" but only \"Acrobot-v1\" demonstrations are accepted here",
-                e.getMessage());
+        assertEquals(path + " line 1: \"env\" is \"CartPole-v1\" (observations Box([-4.8, -Infinity, -0.41887903,"
+                + " -Infinity], [4.8, Infinity, 0.41887903, Infinity], [4], float32), actions Discrete(2)) but only"
+                + " demonstrations with the spaces of \"Acrobot-v1\" (observations Box([-1.0, -1.0, -1.0, -1.0,"
+                + " -12.566371, -28.274334], [1.0, 1.0, 1.0, 1.0, 12.566371, 28.274334], [6], float32), actions"
+                + " Discrete(3)) are accepted here", e.getMessage());
+        // another env with exactly the same spaces is accepted (CartPole-v0's demonstrations train CartPole-v1)
+        assertEquals(1, DemonstrationsJsonl.read(path, DemonstrationValidator.forEnv("CartPole-v0")).size());
         assertEquals(1, DemonstrationsJsonl.read(path, DemonstrationValidator.forEnv("CartPole-v1")).size());
     }
 

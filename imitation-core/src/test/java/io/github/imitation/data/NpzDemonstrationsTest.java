@@ -150,7 +150,9 @@ class NpzDemonstrationsTest {
                 + " imitation's keys obs, acts, infos, terminal, indices, rews");
 
         assertProblem(twoTrajectories(), "Nope-v0", "unknown environment \"Nope-v0\"; known ids: CartPole-v0,"
-                + " CartPole-v1, Acrobot-v1, MountainCar-v0, MountainCarContinuous-v0, Pendulum-v1");
+                + " CartPole-v1, Acrobot-v1, MountainCar-v0, MountainCarContinuous-v0, Pendulum-v1. A dataset of"
+                + " another env, or without a simulator, declares its spaces in every record: \"observation_space\""
+                + " and \"action_space\" (docs/demonstrations.md)");
 
         arrays = twoTrajectories();
         arrays.put("obs", NpyArray.ofFloat32(new float[5 * 4], 5, 4));

@@ -229,7 +229,7 @@ class OnnxRewardTest {
         byte[] cartPole = OnnxRewardExporter.toBytes(CART_POLE);
         IllegalArgumentException otherEnv = assertThrows(IllegalArgumentException.class,
                 () -> OnnxReward.forEnv(cartPole, "Acrobot-v1", OnnxReward.Options.defaults()));
-        assertTrue(otherEnv.getMessage().contains("is for CartPole-v1"), otherEnv.getMessage());
+        assertTrue(otherEnv.getMessage().contains("(for CartPole-v1) has the observation space"), otherEnv.getMessage());
 
         byte[] pendulum = withoutMetadata(OnnxRewardExporter.toBytes(PENDULUM));
         IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
