@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -19,6 +21,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.github.imitation.kafka.TopicLayout;
 import io.github.imitation.kafka.TopicSpec;
@@ -61,11 +67,40 @@ final class ManifestChecks {
      */
     static final Set<String> RUNTIME_ENV = Set.of("DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "JAVA_TOOL_OPTIONS");
 
+    /**
+     * The image of the remote simulator (k8s/images/gymnasium-adapter: python/serve_gymnasium.py serving one
+     * Gymnasium env over dm_env_rpc). Not a Quarkus service: a gRPC server on its port named {@value #GRPC_PORT},
+     * without /q/health, without grpc.health, without Kafka and without the JVM's volumes.
+     */
+    static final String SIMULATOR = "gymnasium-adapter";
+    static final String GRPC_PORT = "grpc";
+    /** The env plug-in image (k8s/images/env-plugins): jars at /plugins, copied by an init container. */
+    static final String PLUGINS = "env-plugins";
+    /** The Deployments that open envs (rollouts, spaces, evaluation, DAgger labels): the simulator's only clients. */
+    static final Set<String> ENV_CLIENTS = MODULES;
+    /** Variables the simulator container may set besides those its args use: read by Python itself. */
+    static final Set<String> PYTHON_ENV = Set.of("PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PYTHONHASHSEED", "HOME");
+
+    /** What a container runs, by its image: a service (or an unknown image, checked as strictly), the simulator, the plug-in copier. */
+    enum Role {
+        SERVICE, SIMULATOR, PLUGINS
+    }
+
+    static Role role(Container c) {
+        String module = module(Objects.requireNonNullElse(c.getImage(), ""));
+        return switch (module) {
+            case SIMULATOR -> Role.SIMULATOR;
+            case PLUGINS -> Role.PLUGINS;
+            default -> Role.SERVICE;
+        };
+    }
+
     final String overlay;
     final boolean gpuOverlay;
     final List<ObjectNode> docs;
     final Map<String, Deployment> deployments = new LinkedHashMap<>();
     final Map<String, Service> services = new LinkedHashMap<>();
+    final Map<String, NetworkPolicy> networkPolicies = new LinkedHashMap<>();
 
     ManifestChecks(String overlay, List<ObjectNode> docs) {
         this.overlay = overlay;
@@ -76,6 +111,7 @@ final class ManifestChecks {
                 switch (StrictModel.key(doc)) {
                     case "apps/v1/Deployment" -> deployments.put(name(doc), StrictModel.typed(doc, Deployment.class));
                     case "v1/Service" -> services.put(name(doc), StrictModel.typed(doc, Service.class));
+                    case "networking.k8s.io/v1/NetworkPolicy" -> networkPolicies.put(name(doc), StrictModel.typed(doc, NetworkPolicy.class));
                     default -> {
                     }
                 }
@@ -159,14 +195,38 @@ final class ManifestChecks {
                 security(cid, c, podNonRoot, errors);
                 resources(cid, c, errors);
                 image(cid, c, errors);
-                writablePaths(cid, c, pod, errors);
+                switch (role(c)) {
+                    // Python: its tempfile and HOME (the image sets HOME=/tmp); no JVM, no DJL, no data.
+                    case SIMULATOR -> {
+                        if (!writable(cid, c, pod, errors).test("/tmp")) {
+                            errors.add(cid + ": /tmp is not a writable volume (Python's tempfile, HOME)");
+                        }
+                    }
+                    // Writes only the plug-in volume: environments() checks that it is the one the services read.
+                    case PLUGINS -> writable(cid, c, pod, errors);
+                    default -> writablePaths(cid, c, pod, errors);
+                }
             }
             for (Container c : pod.getContainers()) {
                 String cid = id + " container " + c.getName();
+                if (role(c) == Role.SIMULATOR) {
+                    grpcServerProbe(cid, "livenessProbe", c.getLivenessProbe(), c, errors);
+                    grpcServerProbe(cid, "readinessProbe", c.getReadinessProbe(), c, errors);
+                    if (c.getStartupProbe() != null) {
+                        grpcServerProbe(cid, "startupProbe", c.getStartupProbe(), c, errors);
+                    }
+                    continue;
+                }
                 probe(cid, "livenessProbe", c.getLivenessProbe(), "/q/health/live", c, errors);
                 probe(cid, "readinessProbe", c.getReadinessProbe(), "/q/health/ready", c, errors);
                 if (c.getStartupProbe() != null) {
                     probe(cid, "startupProbe", c.getStartupProbe(), null, c, errors);
+                }
+            }
+            for (Container c : pod.getInitContainers()) {
+                boolean sidecar = "Always".equals(c.getRestartPolicy());
+                if (!sidecar && (c.getLivenessProbe() != null || c.getReadinessProbe() != null || c.getStartupProbe() != null)) {
+                    errors.add(id + " init container " + c.getName() + ": has probes, which the API server refuses on an init container");
                 }
             }
             gpu(id, d, pod, errors);
@@ -241,8 +301,11 @@ final class ManifestChecks {
         }
     }
 
-    /** With a read-only root file system, everything the service writes must be a mounted volume. */
-    private void writablePaths(String cid, Container c, PodSpec pod, List<String> errors) {
+    /**
+     * Whether a path is on a writable volume of the container (an emptyDir or a claim, mounted read-write); a
+     * mount of a volume the pod does not define is reported.
+     */
+    private static Predicate<String> writable(String cid, Container c, PodSpec pod, List<String> errors) {
         List<String> writable = new ArrayList<>();
         Map<String, Volume> volumes = new HashMap<>();
         pod.getVolumes().forEach(v -> volumes.put(v.getName(), v));
@@ -257,7 +320,12 @@ final class ManifestChecks {
                 writable.add(m.getMountPath());
             }
         }
-        Predicate<String> isWritable = path -> writable.stream().anyMatch(w -> path.equals(w) || path.startsWith(w + "/"));
+        return path -> writable.stream().anyMatch(w -> path.equals(w) || path.startsWith(w + "/"));
+    }
+
+    /** With a read-only root file system, everything the service writes must be a mounted volume. */
+    private void writablePaths(String cid, Container c, PodSpec pod, List<String> errors) {
+        Predicate<String> isWritable = writable(cid, c, pod, errors);
         if (!isWritable.test("/tmp")) {
             errors.add(cid + ": /tmp is not a writable volume (java.io.tmpdir, ONNX Runtime's native libraries)");
         }
@@ -289,6 +357,33 @@ final class ManifestChecks {
         }
         if (containerPort(c, probe.getHttpGet().getPort()).isEmpty()) {
             errors.add(cid + ": " + which + " port " + portText(probe.getHttpGet().getPort()) + " is not a port of the container");
+        }
+    }
+
+    /**
+     * The simulator is a gRPC server: its probes connect to its gRPC port (it binds the port only once the env
+     * was made). Not an HTTP GET (it answers none), and not a grpc probe: serve_gymnasium.py implements no
+     * grpc.health.v1.Health, so the kubelet's health check would fail every time.
+     */
+    private static void grpcServerProbe(String cid, String which, Probe probe, Container c, List<String> errors) {
+        if (probe == null) {
+            errors.add(cid + ": has no " + which);
+            return;
+        }
+        if (probe.getGrpc() != null) {
+            errors.add(cid + ": " + which + " is a grpc probe, but " + SIMULATOR + " implements no grpc.health.v1.Health"
+                    + " (it would always fail): use tcpSocket on port " + GRPC_PORT);
+            return;
+        }
+        if (probe.getTcpSocket() == null) {
+            errors.add(cid + ": " + which + " must be a tcpSocket probe on port " + GRPC_PORT + " (a gRPC server answers no HTTP GET)");
+            return;
+        }
+        Optional<ContainerPort> port = containerPort(c, probe.getTcpSocket().getPort());
+        if (port.isEmpty()) {
+            errors.add(cid + ": " + which + " port " + portText(probe.getTcpSocket().getPort()) + " is not a port of the container");
+        } else if (!GRPC_PORT.equals(port.get().getName())) {
+            errors.add(cid + ": " + which + " checks port " + portText(probe.getTcpSocket().getPort()) + ", not the gRPC port " + GRPC_PORT);
         }
     }
 
@@ -600,9 +695,18 @@ final class ManifestChecks {
         Set<String> moduleRoles = new HashSet<>();
         for (Deployment d : deployments.values()) {
             String id = "Deployment/" + d.getMetadata().getName();
+            for (Container c : d.getSpec().getTemplate().getSpec().getInitContainers()) {
+                if (role(c) != Role.PLUGINS) {
+                    errors.add(id + " init container " + c.getName() + ": image " + c.getImage()
+                            + " is not a known init container's (the env plug-in copier, " + PLUGINS + ")");
+                }
+            }
             for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
                 String cid = id + " container " + c.getName();
                 String module = module(c.getImage());
+                if (role(c) == Role.SIMULATOR) {
+                    continue; // not a service: environments() checks it
+                }
                 if (!MODULES.contains(module)) {
                     errors.add(cid + ": image " + c.getImage() + " is not one of the services' images " + new TreeSet<>(MODULES));
                     continue;
@@ -656,6 +760,9 @@ final class ManifestChecks {
             }
             if (name.equals("QUARKUS_PROFILE")) {
                 continue;
+            }
+            if (name.equals(ServiceContract.pluginPathVariable())) {
+                continue; // read by imitation-core's EnvPlugins (System.getenv), not a configuration key
             }
             if (name.startsWith("KAFKA_")) {
                 // Quarkus hands kafka.* to the clients, and KAFKA_FOO_BAR is kafka.foo.bar.
@@ -1007,6 +1114,371 @@ final class ManifestChecks {
             }
         }
         return null;
+    }
+
+    // ---------------------------------------------------------------- users' own environments
+
+    /**
+     * The remote simulator (its arguments, environment, Service, no Kafka; who may reach it through the network
+     * policies) and the Java env plug-ins (IMITATION_ENV_PATH: on a read-only volume an init container fills,
+     * the same in every service).
+     */
+    List<String> environments() {
+        List<String> errors = new ArrayList<>();
+        for (Deployment d : deployments.values()) {
+            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                if (role(c) == Role.SIMULATOR) {
+                    simulator(d, c, errors);
+                    simulatorNetwork(d, c, errors);
+                }
+            }
+        }
+        plugins(errors);
+        return errors;
+    }
+
+    /** The adapter's command line, environment and Service: it listens where the Service points, on the env it is given. */
+    private void simulator(Deployment d, Container c, List<String> errors) {
+        String id = "Deployment/" + d.getMetadata().getName();
+        String cid = id + " container " + c.getName();
+        Optional<ContainerPort> grpc = c.getPorts().stream().filter(p -> GRPC_PORT.equals(p.getName())).findFirst();
+        if (grpc.isEmpty()) {
+            errors.add(cid + ": has no port named " + GRPC_PORT + " (the dm_env_rpc server's)");
+        }
+        if (!c.getCommand().isEmpty()) {
+            errors.add(cid + ": sets command " + c.getCommand() + ": the image's entrypoint is serve_gymnasium.py, give its options as args");
+        }
+        List<String> args = c.getArgs();
+        String env = option(args, "--env");
+        String port = option(args, "--port");
+        String host = option(args, "--host");
+        if (env == null || env.isBlank()) {
+            errors.add(cid + ": its args do not name the env (--env ENV)");
+        }
+        if (port == null) {
+            errors.add(cid + ": its args do not name the port (--port " + grpc.map(p -> String.valueOf(p.getContainerPort())).orElse("PORT") + ")");
+        } else if (grpc.isPresent() && !port.equals(String.valueOf(grpc.get().getContainerPort()))) {
+            errors.add(cid + ": listens on --port " + port + " but its port " + GRPC_PORT + " is " + grpc.get().getContainerPort()
+                    + " (the Service would lead to a port nobody listens on)");
+        }
+        if (host != null && (host.startsWith("127.") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1"))) {
+            errors.add(cid + ": listens on --host " + host + ", which no other pod reaches");
+        }
+        // Kubernetes expands $(NAME) in args from the container's env, and leaves an unknown $(NAME) as it is.
+        Set<String> defined = new TreeSet<>();
+        c.getEnv().forEach(e -> defined.add(e.getName()));
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(String.join(" ", args));
+        while (m.find()) {
+            used.add(m.group(1));
+        }
+        for (String name : used) {
+            if (!defined.contains(name)) {
+                errors.add(cid + ": its args use $(" + name + "), which is not an env var of the container (the adapter would get the text as it is)");
+            }
+        }
+        for (String name : defined) {
+            if (!used.contains(name) && !PYTHON_ENV.contains(name)) {
+                errors.add(cid + ": env " + name + " is used neither by its args nor by Python " + new TreeSet<>(PYTHON_ENV));
+            }
+        }
+        if (!c.getEnvFrom().isEmpty()) {
+            errors.add(cid + ": takes envFrom: the simulator needs none of the services' settings (Kafka, JVM)");
+        }
+        Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+        if (podLabels != null && "true".equals(podLabels.get("imitation.io/kafka-client"))) {
+            errors.add(id + ": its pods are labelled imitation.io/kafka-client: the Kafka listener would admit a pod that never uses Kafka");
+        }
+        if (grpc.isPresent()) {
+            boolean exposed = services.values().stream()
+                    .filter(s -> selects(s.getSpec().getSelector(), podLabels))
+                    .flatMap(s -> s.getSpec().getPorts().stream())
+                    .anyMatch(p -> containerPort(c, p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort())
+                            .filter(cp -> GRPC_PORT.equals(cp.getName())).isPresent());
+            if (!exposed) {
+                errors.add(id + ": no Service exposes its port " + GRPC_PORT + " (runs reach it as dm-env-rpc://SERVICE.NAMESPACE.svc:PORT)");
+            }
+        }
+    }
+
+    /** The value of a command-line option given as "--name value" or "--name=value"; null when absent. */
+    private static String option(List<String> args, String name) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(name)) {
+                return i + 1 < args.size() ? args.get(i + 1) : "";
+            }
+            if (args.get(i).startsWith(name + "=")) {
+                return args.get(i).substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Who reaches the simulator: its ingress admits, on its gRPC port, exactly the pods of the services that open
+     * envs (no other Deployment, no other namespace, no IP block, not every pod), each of them; and the egress
+     * policies of each of those services let it connect there.
+     */
+    private void simulatorNetwork(Deployment sim, Container c, List<String> errors) {
+        Optional<ContainerPort> grpc = c.getPorts().stream().filter(p -> GRPC_PORT.equals(p.getName())).findFirst();
+        if (grpc.isEmpty()) {
+            return; // reported by simulator()
+        }
+        ContainerPort target = grpc.get();
+        String simId = "Deployment/" + sim.getMetadata().getName();
+        String namespace = Objects.requireNonNullElse(sim.getMetadata().getNamespace(), "");
+        Map<String, String> simLabels = podLabels(sim);
+        String where = simId + " port " + GRPC_PORT + " (" + target.getContainerPort() + ")";
+        List<NetworkPolicy> ingress = networkPolicies.values().stream()
+                .filter(p -> policyTypes(p).contains("Ingress") && matches(p.getSpec().getPodSelector(), simLabels)).toList();
+        if (ingress.isEmpty()) {
+            errors.add(simId + ": no NetworkPolicy restricts its ingress: any pod of the cluster could step its envs");
+        }
+        Set<String> clients = new TreeSet<>(ENV_CLIENTS);
+        clients.retainAll(deployments.keySet());
+        Set<String> admitted = new TreeSet<>();
+        for (NetworkPolicy p : ingress) {
+            String pid = "NetworkPolicy/" + p.getMetadata().getName();
+            for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
+                if (!admitsPort(rule.getPorts(), target)) {
+                    continue;
+                }
+                if (rule.getFrom().isEmpty()) {
+                    errors.add(pid + ": admits any source to " + where + " (only " + clients + " open envs)");
+                    continue;
+                }
+                for (NetworkPolicyPeer peer : rule.getFrom()) {
+                    if (peer.getIpBlock() != null) {
+                        errors.add(pid + ": admits the IP block " + peer.getIpBlock().getCidr() + " to " + where);
+                    } else if (peer.getNamespaceSelector() != null && !onlyNamespace(peer.getNamespaceSelector(), namespace)) {
+                        errors.add(pid + ": admits pods of other namespaces to " + where);
+                    } else if (peer.getPodSelector() == null || isEmpty(peer.getPodSelector())) {
+                        errors.add(pid + ": admits every pod of the namespace to " + where + " (only " + clients + " open envs)");
+                    } else {
+                        for (Deployment d : deployments.values()) {
+                            if (!matches(peer.getPodSelector(), podLabels(d))) {
+                                continue;
+                            }
+                            if (clients.contains(d.getMetadata().getName())) {
+                                admitted.add(d.getMetadata().getName());
+                            } else {
+                                errors.add(pid + ": admits Deployment/" + d.getMetadata().getName() + " to " + where
+                                        + ", which opens no env (only " + clients + " do)");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (String client : clients) {
+            if (!admitted.contains(client)) {
+                errors.add("Deployment/" + client + " cannot reach " + where + ": no ingress rule admits it");
+            }
+            Map<String, String> labels = podLabels(deployments.get(client));
+            List<NetworkPolicy> egress = networkPolicies.values().stream()
+                    .filter(p -> policyTypes(p).contains("Egress") && matches(p.getSpec().getPodSelector(), labels)).toList();
+            if (egress.isEmpty()) {
+                continue; // its egress is not restricted
+            }
+            boolean allowed = egress.stream().flatMap(p -> p.getSpec().getEgress().stream())
+                    .anyMatch(rule -> admitsPort(rule.getPorts(), target) && (rule.getTo().isEmpty()
+                            || rule.getTo().stream().anyMatch(peer -> reaches(peer, namespace, simLabels))));
+            if (!allowed) {
+                errors.add("Deployment/" + client + " may not connect to " + where + ": its egress policies "
+                        + egress.stream().map(p -> p.getMetadata().getName()).toList() + " allow no such destination");
+            }
+        }
+    }
+
+    private static Map<String, String> podLabels(Deployment d) {
+        return Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getLabels(), Map.of());
+    }
+
+    /** spec.policyTypes, or what the API server defaults it to: Ingress, and Egress when there are egress rules. */
+    private static Set<String> policyTypes(NetworkPolicy p) {
+        List<String> types = p.getSpec().getPolicyTypes();
+        if (types != null && !types.isEmpty()) {
+            return new HashSet<>(types);
+        }
+        Set<String> defaults = new HashSet<>(Set.of("Ingress"));
+        if (!p.getSpec().getEgress().isEmpty()) {
+            defaults.add("Egress");
+        }
+        return defaults;
+    }
+
+    /** Whether a label selector matches a set of labels (an empty selector matches everything). */
+    static boolean matches(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return true;
+        }
+        for (Map.Entry<String, String> e : Objects.requireNonNullElse(selector.getMatchLabels(), Map.<String, String>of()).entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        for (LabelSelectorRequirement r : Objects.requireNonNullElse(selector.getMatchExpressions(), List.<LabelSelectorRequirement>of())) {
+            String value = labels.get(r.getKey());
+            List<String> values = Objects.requireNonNullElse(r.getValues(), List.of());
+            boolean ok = switch (r.getOperator()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isEmpty(LabelSelector selector) {
+        return (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+    }
+
+    /** A namespace selector that selects only this namespace (by the label every namespace has). */
+    private static boolean onlyNamespace(LabelSelector selector, String namespace) {
+        return !isEmpty(selector) && matches(selector, Map.of("kubernetes.io/metadata.name", namespace))
+                && namespace.equals(Objects.requireNonNullElse(selector.getMatchLabels(), Map.<String, String>of()).get("kubernetes.io/metadata.name"));
+    }
+
+    /** Whether an egress peer includes the pods with these labels in this namespace. */
+    private static boolean reaches(NetworkPolicyPeer peer, String namespace, Map<String, String> labels) {
+        if (peer.getIpBlock() != null) {
+            return false; // pod addresses are not known here
+        }
+        boolean namespaceOk = peer.getNamespaceSelector() == null
+                || matches(peer.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", namespace));
+        boolean podOk = peer.getPodSelector() == null ? peer.getNamespaceSelector() != null : matches(peer.getPodSelector(), labels);
+        return namespaceOk && podOk;
+    }
+
+    /** Whether a rule's ports include the container port (no ports: all; a named port is the destination pod's). */
+    private static boolean admitsPort(List<NetworkPolicyPort> ports, ContainerPort target) {
+        if (ports.isEmpty()) {
+            return true;
+        }
+        String protocol = Objects.requireNonNullElse(target.getProtocol(), "TCP");
+        for (NetworkPolicyPort p : ports) {
+            if (!Objects.requireNonNullElse(p.getProtocol(), "TCP").equals(protocol)) {
+                continue;
+            }
+            IntOrString port = p.getPort();
+            if (port == null) {
+                return true;
+            }
+            if (port.getStrVal() != null) {
+                if (port.getStrVal().equals(target.getName())) {
+                    return true;
+                }
+            } else if (port.getIntVal() != null) {
+                int low = port.getIntVal();
+                int high = p.getEndPort() != null ? p.getEndPort() : low;
+                if (target.getContainerPort() >= low && target.getContainerPort() <= high) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Java env plug-ins: IMITATION_ENV_PATH (the variable imitation-core's EnvPlugins reads) names directories on
+     * volumes of the service container, mounted read-only (jars are code), which, when they are emptyDirs, an init
+     * container fills; a plug-in copier writes such a volume; and every service has the same path or none has
+     * one (a run's env id is looked up by all of them).
+     */
+    private void plugins(List<String> errors) {
+        String variable = ServiceContract.pluginPathVariable();
+        Map<String, String> paths = new TreeMap<>();
+        for (Deployment d : deployments.values()) {
+            String id = "Deployment/" + d.getMetadata().getName();
+            PodSpec pod = d.getSpec().getTemplate().getSpec();
+            Map<String, Volume> volumes = new HashMap<>();
+            pod.getVolumes().forEach(v -> volumes.put(v.getName(), v));
+            Set<String> pluginVolumes = new TreeSet<>();
+            for (Container c : pod.getContainers()) {
+                if (role(c) != Role.SERVICE) {
+                    continue;
+                }
+                String cid = id + " container " + c.getName();
+                String value = env(c).get(variable);
+                if (!paths.containsKey(d.getMetadata().getName()) || value != null) {
+                    paths.put(d.getMetadata().getName(), value);
+                }
+                if (value == null) {
+                    continue;
+                }
+                if (value.equals("<ref>")) {
+                    errors.add(cid + ": " + variable + " comes from a reference: it must be a path the pod mounts");
+                    continue;
+                }
+                for (String entry : value.split(":")) {
+                    if (entry.isBlank()) {
+                        continue;
+                    }
+                    Optional<VolumeMount> mount = c.getVolumeMounts().stream()
+                            .filter(vm -> entry.equals(vm.getMountPath()) || entry.startsWith(vm.getMountPath() + "/"))
+                            .max(java.util.Comparator.comparingInt(vm -> vm.getMountPath().length()));
+                    if (mount.isEmpty()) {
+                        errors.add(cid + ": " + variable + " names " + entry + ", which is on no volume of the container"
+                                + " (the service images hold no plug-ins: every lookup of a plug-in env would fail)");
+                        continue;
+                    }
+                    pluginVolumes.add(mount.get().getName());
+                    if (!Boolean.TRUE.equals(mount.get().getReadOnly())) {
+                        errors.add(cid + ": mounts the plug-ins (" + mount.get().getMountPath() + ") writable: plug-in jars are code the"
+                                + " service runs, mount them readOnly");
+                    }
+                    Volume v = volumes.get(mount.get().getName());
+                    if (v != null && v.getEmptyDir() != null) {
+                        boolean filled = pod.getInitContainers().stream().anyMatch(ic -> ic.getVolumeMounts().stream()
+                                .anyMatch(vm -> vm.getName().equals(v.getName()) && !Boolean.TRUE.equals(vm.getReadOnly())));
+                        if (!filled) {
+                            errors.add(cid + ": " + variable + " names " + entry + " on the emptyDir " + v.getName()
+                                    + ", which no init container fills (it stays empty: every plug-in env would fail)");
+                        }
+                    }
+                }
+            }
+            for (Container ic : pod.getInitContainers()) {
+                if (role(ic) != Role.PLUGINS) {
+                    continue;
+                }
+                String cid = id + " init container " + ic.getName();
+                List<VolumeMount> writes = ic.getVolumeMounts().stream()
+                        .filter(vm -> pluginVolumes.contains(vm.getName()) && !Boolean.TRUE.equals(vm.getReadOnly())).toList();
+                if (writes.isEmpty()) {
+                    errors.add(cid + ": copies the plug-ins into no volume that the service reads through " + variable);
+                    continue;
+                }
+                String commandLine = String.join(" ", ic.getCommand()) + " " + String.join(" ", ic.getArgs());
+                if (writes.stream().noneMatch(vm -> commandLine.contains(vm.getMountPath()))) {
+                    errors.add(cid + ": its command (" + commandLine.trim() + ") writes none of "
+                            + writes.stream().map(VolumeMount::getMountPath).toList());
+                }
+            }
+        }
+        Map<String, String> set = new TreeMap<>();
+        paths.forEach((deployment, value) -> {
+            if (value != null) {
+                set.put(deployment, value);
+            }
+        });
+        if (!set.isEmpty()) {
+            for (Map.Entry<String, String> e : paths.entrySet()) {
+                if (e.getValue() == null) {
+                    errors.add("Deployment/" + e.getKey() + ": does not set " + variable + " while " + set.keySet()
+                            + " do: a run on a plug-in env would fail there");
+                }
+            }
+            if (new HashSet<>(set.values()).size() > 1) {
+                errors.add(variable + " differs between the services " + set + ": each must know every plug-in env");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -38,11 +38,12 @@ class ManifestValidationTest {
     }
 
     @Test
-    void thereAreTheLocalAndGpuOverlays() throws Exception {
+    void thereAreTheDocumentedOverlays() throws Exception {
         List<String> names = Rendered.overlays().stream().map(p -> p.getFileName().toString()).toList();
         assertFalse(names.isEmpty(), "no overlay under " + Rendered.k8sDir().resolve("overlays"));
         if (Rendered.k8sDir().equals(Path.of("..", "k8s").toAbsolutePath().normalize())) {
-            org.junit.jupiter.api.Assertions.assertTrue(names.containsAll(List.of("local", "gpu")), "overlays: " + names);
+            org.junit.jupiter.api.Assertions.assertTrue(names.containsAll(List.of("local", "gpu", "remote-env", "env-plugin")),
+                    "overlays: " + names);
         }
     }
 
@@ -58,7 +59,8 @@ class ManifestValidationTest {
                     check(overlay, "workloads: probes, resources, security, images, GPUs", ManifestChecks::workloads),
                     check(overlay, "references resolve; Kafka cluster consistent", ManifestChecks::references),
                     check(overlay, "topics equal TopicLayout", ManifestChecks::topics),
-                    check(overlay, "ports, env vars, Kafka clients, ACLs, KEDA equal the services' configuration", ManifestChecks::services)));
+                    check(overlay, "ports, env vars, Kafka clients, ACLs, KEDA equal the services' configuration", ManifestChecks::services),
+                    check(overlay, "own environments: the simulator, who reaches it, env plug-ins", ManifestChecks::environments)));
         });
     }
 

@@ -46,6 +46,7 @@ class PlantedDefectsTest {
         errors.addAll(checks.references());
         errors.addAll(checks.topics());
         errors.addAll(checks.services());
+        errors.addAll(checks.environments());
         return errors;
     }
 
@@ -110,5 +111,56 @@ class PlantedDefectsTest {
     void aWrongPortIsReported() throws Exception {
         List<String> errors = errorsAfter("base/discriminator-service.yaml", s -> s.replace("containerPort: 8083", "containerPort: 8038"), "local");
         assertReported(errors, "port http is 8038 but discriminator-service listens on 8083");
+    }
+
+    // ---- users' own environments: the simulator (components/remote-env) and env plug-ins (components/env-plugin)
+
+    @Test
+    void aSimulatorIngressThatAdmitsAServiceWithoutEnvsIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/remote-env/network-policies.yaml",
+                s -> s.replaceFirst("                  - policy-service\n", "                  - policy-service\n                  - policy-inference\n"),
+                "remote-env");
+        assertReported(errors, "NetworkPolicy/simulator-ingress: admits Deployment/policy-inference to Deployment/gymnasium-env port grpc (50051)");
+    }
+
+    @Test
+    void aServiceWhoseEgressMissesTheSimulatorIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/remote-env/network-policies.yaml", s -> s.replace("port: 50051", "port: 50052"), "remote-env");
+        assertReported(errors, "Deployment/rollout-service may not connect to Deployment/gymnasium-env port grpc (50051)");
+    }
+
+    @Test
+    void aGrpcHealthProbeOnTheSimulatorIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/remote-env/gymnasium-env.yaml",
+                s -> s.replaceFirst("readinessProbe:\n            tcpSocket:\n              port: grpc", "readinessProbe:\n            grpc:\n              port: 50051"),
+                "remote-env");
+        assertReported(errors, "Deployment/gymnasium-env container app: readinessProbe is a grpc probe, but gymnasium-adapter implements no grpc.health.v1.Health");
+    }
+
+    @Test
+    void aMisspelledVariableInTheSimulatorsArgsIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/remote-env/gymnasium-env.yaml", s -> s.replace("$(GYMNASIUM_ENV)", "$(GYMNASIUM_ENVS)"), "remote-env");
+        assertReported(errors, "Deployment/gymnasium-env container app: its args use $(GYMNASIUM_ENVS), which is not an env var of the container");
+    }
+
+    @Test
+    void aSimulatorListeningOnAnotherPortThanItsServiceIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/remote-env/gymnasium-env.yaml", s -> s.replace("- \"50051\"", "- \"50052\""), "remote-env");
+        assertReported(errors, "Deployment/gymnasium-env container app: listens on --port 50052 but its port grpc is 50051");
+    }
+
+    @Test
+    void aServiceWithoutThePluginPathIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/env-plugin/kustomization.yaml", s -> s.replace("|policy-inference", ""), "env-plugin");
+        assertReported(errors, "Deployment/policy-inference: does not set IMITATION_ENV_PATH while");
+    }
+
+    @Test
+    void aPluginVolumeThatNoInitContainerFillsIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/env-plugin/env-plugins.yaml",
+                s -> s.replace("              mountPath: /env-plugins\n", "              mountPath: /env-plugins\n              readOnly: true\n"),
+                "env-plugin");
+        assertReported(errors, "Deployment/rollout-service container app: IMITATION_ENV_PATH names /plugins on the emptyDir env-plugins, which no init container fills");
+        assertReported(errors, "Deployment/rollout-service init container env-plugins: copies the plug-ins into no volume");
     }
 }

@@ -101,6 +101,31 @@ final class ServiceContract {
         return new ServiceContract(module, profile, effective, keys, profiles, channels);
     }
 
+    private static String pluginPathVariable;
+
+    /**
+     * The environment variable that names the env plug-in path: the constant {@code PATH_VARIABLE} of
+     * imitation-core's {@code EnvPlugins} (which reads it with System.getenv in every service and the CLI), taken
+     * from its source as the application.properties are, so that a renamed variable fails here.
+     */
+    static synchronized String pluginPathVariable() {
+        if (pluginPathVariable == null) {
+            Path file = Rendered.servicesDir().resolve("imitation-core/src/main/java/io/github/imitation/env/EnvPlugins.java");
+            String source;
+            try {
+                source = Files.readString(file);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + file + ", which declares the env plug-in path variable", e);
+            }
+            Matcher m = Pattern.compile("String\\s+PATH_VARIABLE\\s*=\\s*\"([A-Z0-9_]+)\"").matcher(source);
+            if (!m.find()) {
+                throw new IllegalStateException(file + " declares no PATH_VARIABLE = \"...\"");
+            }
+            pluginPathVariable = m.group(1);
+        }
+        return pluginPathVariable;
+    }
+
     int httpPort() {
         return Integer.parseInt(properties.get("quarkus.http.port"));
     }

@@ -76,6 +76,7 @@ public class Scoring {
 
     @PostConstruct
     void init() {
+        io.github.imitation.env.EnvRegistry.ids(); // loads the env plug-ins now: the log says at start-up what they are
         skipped = registry.counter("imitation.discriminator.batches.skipped");
     }
 

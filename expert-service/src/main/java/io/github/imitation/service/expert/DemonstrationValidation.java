@@ -51,6 +51,7 @@ public class DemonstrationValidation {
 
     @PostConstruct
     void init() {
+        io.github.imitation.env.EnvRegistry.ids(); // loads the env plug-ins now: the log says at start-up what they are
         validator = new DemonstrationValidator(maxSteps, null);
         catalog = new DatasetCatalog(validator);
         rejected = registry.counter("imitation.demonstrations.dead.lettered");

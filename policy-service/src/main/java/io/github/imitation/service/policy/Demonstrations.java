@@ -29,6 +29,7 @@ public class Demonstrations {
 
     @PostConstruct
     void init() {
+        io.github.imitation.env.EnvRegistry.ids(); // loads the env plug-ins now: the log says at start-up what they are
         table = new DemonstrationsTable(maxSteps, kafka, "demonstrations", topic);
     }
 

@@ -41,6 +41,12 @@ public class RolloutLoops {
     java.time.Duration stallTimeout;
 
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        io.github.imitation.env.EnvRegistry.ids(); // loads the env plug-ins now: the log says at start-up what they are
+    }
+
     private final Map<String, PolicyVersion> policies = new ConcurrentHashMap<>();
     private final Map<String, RunLoop> loops = new ConcurrentHashMap<>();
 
