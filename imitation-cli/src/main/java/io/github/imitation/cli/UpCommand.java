@@ -6,6 +6,7 @@ import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.cli.run.Progress;
 import io.github.imitation.cli.run.RunDirectory;
 import io.github.imitation.cli.up.PipelineClient;
+import io.github.imitation.cli.up.Ports;
 import io.github.imitation.cli.up.ServiceProcesses;
 import io.github.imitation.data.DemonstrationsJsonl;
 import io.github.imitation.data.Trajectory;
@@ -31,7 +32,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code imitation up}: the whole distributed pipeline on this machine. Starts a real Kafka node (unless
@@ -79,9 +82,14 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "use this Kafka instead of starting one")
     String bootstrap;
 
-    @Option(names = "--port-base", defaultValue = "8081",
-            description = "HTTP ports: expert PORT, rollout +1, discriminator +2, policy +3, inference +4 (without --exit-when-done), extra rollout replicas +5... (default: ${DEFAULT-VALUE})")
-    int portBase;
+    @Option(names = "--port-base", defaultValue = "8081", paramLabel = "PORT|auto",
+            description = {"HTTP ports: expert PORT, rollout +1, discriminator +2, policy +3, inference +4 (without "
+                    + "--exit-when-done), extra rollout replicas +5... (default: ${DEFAULT-VALUE}). All must be free, or "
+                    + "up stops (exit 2) before starting anything; 'auto' picks a free block and prints it"})
+    String portBaseOption;
+
+    /** The first HTTP port, once {@code --port-base} is resolved. */
+    private int portBase;
 
     @Option(names = "--rollout-replicas", defaultValue = "1", description = "rollout-service processes (default: ${DEFAULT-VALUE})")
     int rolloutReplicas;
@@ -98,6 +106,9 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
+
+    @Spec
+    CommandSpec commandSpec;
 
     @Override
     public Integer call() throws Exception {
@@ -118,6 +129,16 @@ final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rollout-replicas must be at least 1");
         }
         Map<String, String> settings = ConfigOverrides.parse(overrides);
+        // Every port up binds must be free, checked before anything starts: a service that cannot bind its
+        // port would leave another process (another up's, say) answering in its place.
+        List<Ports.Use> ports = resolvePorts();
+        List<Ports.Taken> taken = Ports.taken(ports);
+        if (!taken.isEmpty()) {
+            for (String line : Ports.refusal(ports, taken).split("\\R")) {
+                commandSpec.commandLine().getErr().println("imitation up: " + line);
+            }
+            return ImitationCli.EXIT_USAGE;
+        }
         Path runDir = out != null ? out : Path.of("runs", "up-" + EnvOption.fileSafe(env) + "-" + algo + "-seed" + seed);
         Files.createDirectories(runDir);
         PrintStream err = System.err;
@@ -140,12 +161,17 @@ final class UpCommand implements Callable<Integer> {
             TopicLayout.ensureTopics(kafka);
             err.println("up: Kafka at " + kafka + (broker == null ? "" : " (embedded, data in " + broker.dataDir() + ")"));
             List<ServiceProcesses.Service> started2 = startServices(processes, kafka, runDir);
+            Map<ServiceProcesses.Service, ServiceProcesses.Check> checks = new LinkedHashMap<>();
             for (ServiceProcesses.Service s : started2) {
-                if (s.name().equals("policy-inference")) {
-                    processes.awaitLive(s, Duration.ofSeconds(180)); // ready once it serves a policy
-                } else {
-                    processes.awaitReady(s, Duration.ofSeconds(180));
-                }
+                // The inference endpoint is ready once it serves a policy: live is enough here.
+                checks.put(s, s.name().equals("policy-inference") ? ServiceProcesses.Check.LIVE
+                        : ServiceProcesses.Check.READY);
+            }
+            try {
+                processes.await(checks, Duration.ofSeconds(180));
+            } catch (ServiceProcesses.ServiceFailedException e) {
+                commandSpec.commandLine().getErr().println("imitation up: " + e.getMessage());
+                return 1;
             }
             err.printf(Locale.ROOT, "up: %d services ready in %.1f s (logs in %s)%n", started2.size(), seconds(started),
                     runDir.resolve("logs"));
@@ -193,6 +219,45 @@ final class UpCommand implements Callable<Integer> {
                 // already shutting down: the hook runs anyway
             }
         }
+    }
+
+    /**
+     * The ports up binds, from {@code --port-base} (a number, or {@code auto}: a free block) and the
+     * options that add processes; {@code auto} prints what it picked.
+     */
+    private List<Ports.Use> resolvePorts() {
+        List<String> names = new ArrayList<>(SERVICES);
+        names.add(exitWhenDone ? null : "inference");
+        for (int r = 1; r < rolloutReplicas; r++) {
+            names.add("rollout-service-" + r);
+        }
+        if ("auto".equalsIgnoreCase(portBaseOption)) {
+            portBase = Ports.freeBlock(names.size());
+        } else {
+            try {
+                portBase = Integer.parseInt(portBaseOption.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--port-base must be a port number or auto, got " + portBaseOption);
+            }
+            if (portBase < 1 || portBase + names.size() - 1 > 65_535) {
+                throw new IllegalArgumentException("--port-base " + portBase + " leaves no room for the "
+                        + names.size() + " ports up uses (1 to 65535)");
+            }
+        }
+        List<Ports.Use> uses = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) != null) {
+                uses.add(new Ports.Use(portBase + i, names.get(i)));
+            }
+        }
+        if ("auto".equalsIgnoreCase(portBaseOption)) {
+            StringBuilder line = new StringBuilder("up: --port-base auto: ");
+            for (int i = 0; i < uses.size(); i++) {
+                line.append(i == 0 ? "" : ", ").append(uses.get(i).what()).append(' ').append(url(uses.get(i).port() - portBase));
+            }
+            System.err.println(line);
+        }
+        return uses;
     }
 
     private String url(int offset) {

@@ -32,7 +32,8 @@ class HealthAndInfoTest {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(SERVICE))
                 .body("checks.find { it.name == '" + SERVICE + "' }.status", equalTo("UP"))
-                .body("checks.find { it.name == '" + SERVICE + "' }.data.role", equalTo(ROLE));
+                .body("checks.find { it.name == '" + SERVICE + "' }.data.role", equalTo(ROLE))
+                .body("checks.find { it.name == '" + SERVICE + "' }.data.instance_id", equalTo("test-instance"));
     }
 
     @Test
@@ -42,6 +43,7 @@ class HealthAndInfoTest {
                 .contentType(ContentType.JSON)
                 .body("service", equalTo(SERVICE))
                 .body("version", equalTo(System.getProperty("expected.version")))
-                .body("role", equalTo(ROLE));
+                .body("role", equalTo(ROLE))
+                .body("instance_id", equalTo("test-instance"));
     }
 }

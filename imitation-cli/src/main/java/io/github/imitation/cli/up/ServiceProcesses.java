@@ -1,5 +1,6 @@
 package io.github.imitation.cli.up;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,17 +21,43 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcesses implements AutoCloseable {
 
-    /** One running service. */
-    public record Service(String name, int port, Process process, Path log) {
+    /**
+     * One running service. {@code instanceId} is the {@code imitation.instance-id} it was started with: the
+     * id its {@code /api/v1/info} answers with, which tells it from any other process on the same port.
+     */
+    public record Service(String name, int port, Process process, Path log, String instanceId) {
         public String url() {
             return "http://localhost:" + port;
         }
     }
 
+    /** A service process that exited while starting: its name, exit code and own last error lines. */
+    public static final class ServiceFailedException extends IllegalStateException {
+        public ServiceFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Which health endpoint means started: readiness, or liveness for a role not ready before data comes. */
+    public enum Check {
+        READY("/q/health/ready"), LIVE("/q/health/live");
+
+        final String path;
+
+        Check(String path) {
+            this.path = path;
+        }
+    }
+
+    private static final JsonMapper JSON = new JsonMapper();
+
     private final Path root;
     private final Path logDir;
     private final List<Service> services = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Prefix of the instance ids of this object's processes: this JVM's pid and a random part. */
+    private final String session = "up-" + Long.toString(ProcessHandle.current().pid(), 36) + "-"
+            + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
 
     /**
      * @param root   the project's root directory (holding each service module's {@code target/quarkus-app})
@@ -50,7 +78,10 @@ public final class ServiceProcesses implements AutoCloseable {
         return jar;
     }
 
-    /** Starts a service with the given system properties; returns at once (see {@link #awaitReady}). */
+    /**
+     * Starts a service with the given system properties and an instance id of its own
+     * ({@code imitation.instance-id}); returns at once (see {@link #awaitReady}).
+     */
     public Service start(String module, String instanceName, int port, Map<String, String> properties) throws IOException {
         Path jar = jar(module);
         Files.createDirectories(logDir);
@@ -58,6 +89,8 @@ public final class ServiceProcesses implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.add("-Dquarkus.http.port=" + port);
+        String instanceId = session + "-" + instanceName;
+        command.add("-Dimitation.instance-id=" + instanceId);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
@@ -68,14 +101,18 @@ public final class ServiceProcesses implements AutoCloseable {
         builder.environment().putIfAbsent("MKL_CBWR", "AUTO,STRICT");
         builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
         builder.environment().putIfAbsent("MKL_NUM_THREADS", "1");
-        Service service = new Service(instanceName, port, builder.start(), log);
+        Service service = new Service(instanceName, port, builder.start(), log, instanceId);
         services.add(service);
         return service;
     }
 
-    /** Waits until the service's readiness check passes (Kafka included); fails with its log's tail if it died. */
+    /**
+     * Waits until the service's readiness check passes (Kafka included), answered by this very process (its
+     * instance id on {@code /api/v1/info}); fails at once with its last error lines if it exits, or if any
+     * other service started here does.
+     */
     public void awaitReady(Service service, Duration timeout) throws InterruptedException {
-        await(service, "/q/health/ready", timeout);
+        await(Map.of(service, Check.READY), timeout);
     }
 
     /**
@@ -83,30 +120,95 @@ public final class ServiceProcesses implements AutoCloseable {
      * arrives, such as the inference endpoint before the first policy version.
      */
     public void awaitLive(Service service, Duration timeout) throws InterruptedException {
-        await(service, "/q/health/live", timeout);
+        await(Map.of(service, Check.LIVE), timeout);
     }
 
-    private void await(Service service, String path, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until every service of {@code checks} passes its check, answered by the process started here
+     * (a process of another instance on the same port does not count). A process started here that exits
+     * meanwhile fails the wait at once with a {@link ServiceFailedException} carrying its last error lines.
+     */
+    public void await(Map<Service, Check> checks, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + path))
-                .timeout(Duration.ofSeconds(5)).GET().build();
-        while (System.nanoTime() < deadline) {
-            if (!service.process().isAlive()) {
-                throw new IllegalStateException(service.name() + " exited with code " + service.process().exitValue()
-                        + "; the end of " + service.log() + ":\n" + tail(service.log(), 30));
-            }
-            try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
+        Map<Service, Check> pending = new LinkedHashMap<>(checks);
+        Map<Service, String> foreign = new LinkedHashMap<>();
+        while (true) {
+            for (Service s : services) {
+                if (!s.process().isAlive()) {
+                    throw failed(s);
                 }
-            } catch (IOException e) {
-                // not listening yet
+            }
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Service, Check> e = it.next();
+                Service s = e.getKey();
+                String id = instanceIdAt(s);
+                if (id != null && !id.equals(s.instanceId())) {
+                    foreign.put(s, id.isEmpty() ? "with no instance id" : "instance " + id);
+                } else if (id != null && status(s.url() + e.getValue().path) == 200) {
+                    it.remove();
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                break;
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(service.name() + " did not answer " + path + " within " + timeout.toSeconds()
-                + " s; the end of "
-                + service.log() + ":\n" + tail(service.log(), 30));
+        Service s = pending.keySet().iterator().next();
+        Check check = pending.get(s);
+        throw new IllegalStateException(s.name() + " did not answer " + check.path + " within " + timeout.toSeconds() + " s"
+                + (foreign.containsKey(s) ? " (port " + s.port() + " answers as another process, "
+                        + foreign.get(s) + ")" : "") + "; the end of " + s.log() + ":\n" + tail(s.log(), 30));
+    }
+
+    /** The instance id the process on the service's port answers with; "" if none, null if none answers. */
+    private String instanceIdAt(Service service) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/api/v1/info"))
+                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            return JSON.readTree(response.body()).path("instance_id").asText("");
+        } catch (IOException e) {
+            return null; // not listening yet, or not JSON
+        }
+    }
+
+    private int status(String url) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static ServiceFailedException failed(Service s) {
+        return new ServiceFailedException(s.name() + " (port " + s.port() + ") exited with code " + s.process().exitValue()
+                + " while starting; its last errors (" + s.log() + "):\n" + errorLines(s.log(), 12));
+    }
+
+    /**
+     * The log's last error lines (ERROR entries and exception causes, without stack frames), or its last
+     * lines where it has none.
+     */
+    static String errorLines(Path log, int lines) {
+        List<String> all;
+        try {
+            all = Files.readAllLines(log);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+        List<String> errors = all.stream().filter(l -> l.contains(" ERROR ") || l.startsWith("ERROR")
+                || l.startsWith("Caused by:") || l.matches("^[\\w.$]+(Exception|Error)(: .*)?$")).toList();
+        if (errors.isEmpty()) {
+            return tail(log, 30);
+        }
+        return String.join("\n", errors.subList(Math.max(0, errors.size() - lines), errors.size()));
     }
 
     public List<Service> services() {

@@ -1,6 +1,7 @@
 package io.github.imitation.service.policy;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,8 +15,14 @@ public class RoleReadinessCheck implements HealthCheck {
     @ConfigProperty(name = "quarkus.application.name")
     String name;
 
+    /** {@code imitation up}'s id for this process (see {@link ServiceInfo}), in the check's data where given. */
+    @ConfigProperty(name = "imitation.instance-id")
+    Optional<String> instanceId;
+
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named(name).withData("role", ServiceInfo.ROLE).up().build();
+        var response = HealthCheckResponse.named(name).withData("role", ServiceInfo.ROLE);
+        instanceId.ifPresent(id -> response.withData("instance_id", id));
+        return response.up().build();
     }
 }
