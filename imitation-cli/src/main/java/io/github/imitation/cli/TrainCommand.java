@@ -120,8 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         ObservationActionPairs pairs = DemonstrationPairs.subsample(trajectories, subsample, seed);
         Trajectory first = trajectories.get(0);
         String datasetEnv = first.env();
-        boolean local = !io.github.imitation.env.remote.RemoteEnvs.isRemote(datasetEnv) && isKnown(datasetEnv);
-        if (local) {
+        if (io.github.imitation.data.EnvCompatibility.isLocal(datasetEnv)) {
             return TrainingRuns.bc(datasetEnv, run.out, seed, pairs, run.quiet, run.settings());
         }
         io.github.imitation.data.EnvCompatibility.Spaces spaces = io.github.imitation.data.EnvCompatibility.spacesOf(first);
@@ -130,15 +129,6 @@ final class TrainCommand implements Callable<Integer> {
                 + ") and nothing is evaluated");
         return TrainingRuns.bc(datasetEnv, spaces.observation(), spaces.action(), false, run.out, seed, pairs,
                 run.quiet, run.settings());
-    }
-
-    private static boolean isKnown(String id) {
-        try {
-            io.github.imitation.env.EnvRegistry.spec(id);
-            return true;
-        } catch (IllegalArgumentException unknown) {
-            return false;
-        }
     }
 
     /**

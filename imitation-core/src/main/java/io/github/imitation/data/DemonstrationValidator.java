@@ -249,6 +249,25 @@ public final class DemonstrationValidator {
         }
     }
 
+    /**
+     * The dataset rule next to "one env per dataset": records of one dataset (a file, one upload, one
+     * dataset id on Kafka) that declare spaces declare the same ones, since learners take a dataset's spaces
+     * from its first record. Returns null when {@code other} may join the dataset of {@code first}, else
+     * what differs, for a message; {@code firstName} names the first record (e.g. {@code line 1}). Only the
+     * case where both declare can differ: a record of a known env that declares spaces declares the env's
+     * own, and a record of an unknown env that declares none is invalid anyway.
+     */
+    public static String spacesConflict(Trajectory first, Trajectory other, String firstName) {
+        if (!first.declaresSpaces() || !other.declaresSpaces()
+                || (first.observationSpace().equals(other.observationSpace())
+                        && first.actionSpace().equals(other.actionSpace()))) {
+            return null;
+        }
+        return "it declares observation_space " + other.observationSpace() + " and action_space " + other.actionSpace()
+                + " but " + firstName + " declares " + first.observationSpace() + " and " + first.actionSpace()
+                + " (a dataset has one pair of spaces)";
+    }
+
     /** "1 row", "2 rows", "1 entry", "0 entries": messages are read by people. */
     static String count(long n, String singular) {
         String plural = singular.endsWith("y") ? singular.substring(0, singular.length() - 1) + "ies" : singular + "s";

@@ -77,6 +77,7 @@ public final class DemonstrationsJsonl {
         String source = path.toString();
         List<Trajectory> trajectories = new ArrayList<>();
         String firstEnv = null;
+        Trajectory first = null;
         int firstEnvLine = 0;
         int lineNumber = 0;
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -91,11 +92,17 @@ public final class DemonstrationsJsonl {
                 Trajectory trajectory = parseLine(line, source, lineNumber, validator);
                 if (firstEnv == null) {
                     firstEnv = trajectory.env();
+                    first = trajectory;
                     firstEnvLine = lineNumber;
                 } else if (!firstEnv.equals(trajectory.env())) {
                     throw new InvalidDemonstrationException(source, lineNumber, "\"env\" is \"" + trajectory.env()
                             + "\" but line " + firstEnvLine + " is \"" + firstEnv
                             + "\" (one file holds one environment's demonstrations)");
+                } else {
+                    String conflict = DemonstrationValidator.spacesConflict(first, trajectory, "line " + firstEnvLine);
+                    if (conflict != null) {
+                        throw new InvalidDemonstrationException(source, lineNumber, conflict);
+                    }
                 }
                 trajectories.add(trajectory);
             }
@@ -211,6 +218,11 @@ public final class DemonstrationsJsonl {
                 .replaceAll("\\[Source: [^;]*; ", "[")
                 .replaceAll(": enable `JsonReadFeature\\.ALLOW_NON_NUMERIC_NUMBERS` to allow",
                         " (NaN and infinities are not JSON numbers; demonstrations must be finite)");
+        if (message.contains("Infinity'")) {
+            // Most likely a space copied from a policy's metadata, which writes Python's bare tokens.
+            message += "; an infinite bound of \"observation_space\" or \"action_space\" is written as the string"
+                    + " \"Infinity\" or \"-Infinity\"";
+        }
         return "malformed JSON" + column + ": " + message;
     }
 
@@ -434,6 +446,10 @@ public final class DemonstrationsJsonl {
             if (!trajectory.env().equals(env)) {
                 throw new InvalidDemonstrationException(which + ": \"env\" is \"" + trajectory.env()
                         + "\" but trajectory 1 is \"" + env + "\" (one file holds one environment's demonstrations)");
+            }
+            String conflict = DemonstrationValidator.spacesConflict(trajectories.get(0), trajectory, "trajectory 1");
+            if (conflict != null) {
+                throw new InvalidDemonstrationException(which + ": " + conflict);
             }
             try {
                 validator.validate(trajectory);

@@ -38,6 +38,23 @@ public final class EnvCompatibility {
         return new Spaces(spec.observationSpace(), spec.actionSpace());
     }
 
+    /**
+     * Whether {@code id} names an env this process has without contacting anything: a built-in or plug-in
+     * id (a remote URI is not, and neither is an unknown name). BC without an env trains and evaluates on
+     * such a dataset's own env, and on the declared spaces otherwise.
+     */
+    public static boolean isLocal(String id) {
+        if (RemoteEnvs.isRemote(id)) {
+            return false;
+        }
+        try {
+            EnvRegistry.spec(id);
+            return true;
+        } catch (IllegalArgumentException unknown) { // an unknown id, or plug-ins that failed to load
+            return false;
+        }
+    }
+
     /** Whether demonstrations like {@code sample} may train for {@code env}. */
     public static boolean fits(Trajectory sample, String env) {
         if (sample.env().equals(env) && !sample.declaresSpaces()) {

@@ -60,6 +60,13 @@ public final class DatasetCatalog {
             return Optional.of("dataset " + datasetId + " holds " + list.get(0).env() + " demonstrations, this one is for "
                     + trajectory.env());
         }
+        String conflict = list.isEmpty() ? null
+                : DemonstrationValidator.spacesConflict(list.get(0), trajectory, "dataset " + datasetId + "'s first record");
+        if (conflict != null) {
+            invalidRecords++;
+            seenRecordIds.remove(id);
+            return Optional.of(conflict);
+        }
         list.add(trajectory);
         return Optional.empty();
     }

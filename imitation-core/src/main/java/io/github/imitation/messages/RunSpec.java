@@ -18,7 +18,9 @@ import java.util.Set;
  * nowhere else.
  *
  * @param runId          unique run id
- * @param env            environment id
+ * @param env            environment id; null only for {@code bc} on a dataset whose records declare their
+ *                       spaces and whose env this process does not have (a dataset without a simulator):
+ *                       the policy is trained on those spaces and not evaluated
  * @param algo           ppo, gail, airl, bc or dagger
  * @param dataset        demonstrations dataset id (the key on {@code il.demonstrations}); required except for ppo
  * @param expert         expert id in expert-service (dagger's labeller)
@@ -39,12 +41,16 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
         if (runId == null || runId.isBlank() || !runId.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException("run id must be 1-100 letters, digits, '.', '_' or '-', got " + runId);
         }
-        if (env == null) {
-            throw new IllegalArgumentException("env is required (one of " + EnvRegistry.ids() + ")");
-        }
-        EnvRegistry.spec(env);
         if (algo == null || !ALGORITHMS.contains(algo)) {
             throw new IllegalArgumentException("algo must be one of " + ALGORITHMS + ", got " + algo);
+        }
+        if (env == null && !algo.equals("bc")) {
+            throw new IllegalArgumentException("env is required for algo " + algo + " (one of " + EnvRegistry.ids()
+                    + ", or dm-env-rpc://HOST:PORT); only bc trains without an env, on a dataset whose records declare"
+                    + " their spaces");
+        }
+        if (env != null) {
+            EnvRegistry.spec(env);
         }
         if (!algo.equals("ppo") && (dataset == null || dataset.isBlank())) {
             throw new IllegalArgumentException(algo + " needs a demonstrations dataset");
@@ -70,9 +76,20 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
         overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
         // Fail at creation, not later in a service, on an unknown or malformed override. A remote env's
         // defaults depend on its spaces, which only its server knows: checkEnv() does it for those.
-        if (!RemoteEnvs.isRemote(env)) {
+        if (env == null || !RemoteEnvs.isRemote(env)) {
             checkOverrides(algo, env, overrides);
         }
+    }
+
+    /** This spec for {@code newEnv} (the run API fills in a BC run's env from its dataset). */
+    public RunSpec withEnv(String newEnv) {
+        return new RunSpec(runId, newEnv, algo, dataset, expert, maxEnvSteps, seed, subsample, maxDemonstrations,
+                maxPolicyLag, evaluationEpisodes, overrides);
+    }
+
+    /** Whether the run has an env to evaluate on (false: BC on a dataset's declared spaces). */
+    public boolean hasEnv() {
+        return env != null;
     }
 
     private static void checkOverrides(String algo, String env, Map<String, String> overrides) {
@@ -80,6 +97,8 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
             ConfigOverrides.apply(AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL), overrides);
         } else if (algo.equals("ppo")) {
             ConfigOverrides.apply(PpoDefaults.forEnv(env), overrides);
+        } else if (algo.equals("bc")) {
+            ConfigOverrides.apply(io.github.imitation.algo.bc.BcConfig.defaults(), overrides);
         }
     }
 
@@ -90,6 +109,9 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
      * it and why, so the run is refused at creation instead of failing later.
      */
     public void checkEnv() {
+        if (env == null) {
+            return;
+        }
         try {
             EnvRegistry.spec(env).observationSpace();
         } catch (EnvConnectionException e) {

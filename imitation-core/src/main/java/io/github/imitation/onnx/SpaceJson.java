@@ -95,10 +95,14 @@ public final class SpaceJson {
         switch (type) {
             case "Discrete" -> {
                 JsonNode n = node.get("n");
-                if (n == null || !n.canConvertToInt()) {
-                    throw new IllegalArgumentException("Discrete space needs an integer \"n\": " + json);
+                if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
+                    throw new IllegalArgumentException("Discrete space needs an integer \"n\" of at least 1: " + json);
                 }
-                return new Discrete(n.intValue(), node.path("start").asInt(0));
+                JsonNode start = node.get("start");
+                if (start != null && !start.isNull() && (!start.isIntegralNumber() || !start.canConvertToInt())) {
+                    throw new IllegalArgumentException("Discrete \"start\" must be an integer: " + json);
+                }
+                return new Discrete(n.intValue(), start == null || start.isNull() ? 0 : start.intValue());
             }
             case "Box" -> {
                 float[] low = floats(node, "low", json);
@@ -110,10 +114,19 @@ public final class SpaceJson {
                 } else if (shapeNode.isArray()) {
                     shape = new int[shapeNode.size()];
                     for (int i = 0; i < shape.length; i++) {
-                        shape[i] = shapeNode.get(i).asInt();
+                        JsonNode dim = shapeNode.get(i);
+                        if (!dim.isIntegralNumber() || !dim.canConvertToInt() || dim.intValue() < 1) {
+                            throw new IllegalArgumentException("Box \"shape\"[" + i + "] must be a positive integer: "
+                                    + json);
+                        }
+                        shape[i] = dim.intValue();
                     }
                 } else {
                     throw new IllegalArgumentException("Box \"shape\" must be an array: " + json);
+                }
+                if (low.length != high.length) {
+                    throw new IllegalArgumentException("Box low has " + low.length + " entries but high has "
+                            + high.length + ": " + json);
                 }
                 for (int i = 0; i < low.length; i++) {
                     if (Float.isNaN(low[i]) || Float.isNaN(high[i]) || low[i] > high[i]) {

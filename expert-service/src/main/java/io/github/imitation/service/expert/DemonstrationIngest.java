@@ -62,6 +62,11 @@ public class DemonstrationIngest {
                 throw new InvalidDemonstrationException("request body", i + 1, "trajectory is for " + t.env()
                         + ", earlier ones for " + env + ": a dataset holds one env");
             }
+            String conflict = trajectories.isEmpty() ? null
+                    : DemonstrationValidator.spacesConflict(trajectories.get(0), t, "the first trajectory");
+            if (conflict != null) {
+                throw new InvalidDemonstrationException("request body", i + 1, conflict);
+            }
             env = t.env();
             trajectories.add(t);
         }

@@ -98,7 +98,8 @@ public class RunManager {
         }
     }
 
-    public RunRecord create(RunSpec spec) throws InterruptedException {
+    public RunRecord create(RunSpec requested) throws InterruptedException {
+        RunSpec spec = requested;
         if (runs.containsKey(spec.runId())) {
             throw new RunExistsException(spec.runId());
         }
@@ -106,9 +107,19 @@ public class RunManager {
         if (spec.dataset() != null) {
             demonstrations.awaitCaughtUp(datasetWait);
             var info = demonstrations.catalog().info(spec.dataset()).orElseThrow(() -> new IllegalArgumentException(
-                    "dataset " + spec.dataset() + " has no valid demonstrations on il.demonstrations"));
-            EnvCompatibility.require(demonstrations.catalog().trajectories(spec.dataset()), spec.env(),
-                    "dataset " + spec.dataset());
+                    "dataset " + requested.dataset() + " has no valid demonstrations on il.demonstrations"));
+            List<Trajectory> trajectories = demonstrations.catalog().trajectories(spec.dataset());
+            if (!spec.hasEnv()) {
+                // BC without an env: the dataset's own env where this process has it (and evaluates there),
+                // else the spaces its records declare (every record of an env not known here declares them).
+                if (EnvCompatibility.isLocal(info.env())) {
+                    spec = spec.withEnv(info.env());
+                } else {
+                    EnvCompatibility.spacesOf(trajectories.get(0));
+                }
+            } else {
+                EnvCompatibility.require(trajectories, spec.env(), "dataset " + spec.dataset());
+            }
         }
         RunRecord record = new RunRecord(spec, RunStatus.started(System.currentTimeMillis()));
         BatchLearner learner = spec.usesRollouts() ? newLearner(spec) : null;
@@ -220,10 +231,17 @@ public class RunManager {
 
     private void finish(ActiveRun run, PolicyVersion version) {
         RunSpec spec = run.record().spec();
-        evaluate(run, version, spec.evaluationEpisodes());
+        if (spec.hasEnv()) {
+            evaluate(run, version, spec.evaluationEpisodes());
+        }
         RunRecord done = run.update(s -> s.finished(RunStatus.Phase.COMPLETED, null, System.currentTimeMillis()));
         publisher.run(done);
         RunStatus.Evaluation e = done.status().evaluation();
+        if (e == null) {
+            LOG.infof("run %s: completed, policy v%d for %s (%s)", spec.runId(), version.version(), version.envId(),
+                    spec.hasEnv() ? "its evaluation failed" : "no env to evaluate on: trained on the dataset's declared spaces");
+            return;
+        }
         LOG.infof("run %s: completed after %d env steps, policy v%d, mean return %.2f ± %.2f over %d episodes",
                 spec.runId(), done.status().envSteps(), version.version(), e.meanReturn(), e.stdReturn(), e.episodes());
     }
@@ -254,7 +272,14 @@ public class RunManager {
             if (spec.algo().equals("bc")) {
                 BcConfig config = ConfigOverrides.apply(BcConfig.defaults(), spec.overrides());
                 var pairs = DemonstrationPairs.subsample(demos, spec.subsample(), spec.seed());
-                PolicySnapshot snapshot = BehaviorCloning.train(spec.env(), pairs, config, spec.seed(), epoch -> { });
+                PolicySnapshot snapshot;
+                if (spec.hasEnv()) {
+                    snapshot = BehaviorCloning.train(spec.env(), pairs, config, spec.seed(), epoch -> { });
+                } else {
+                    EnvCompatibility.Spaces spaces = EnvCompatibility.spacesOf(demos.get(0));
+                    snapshot = BehaviorCloning.train(demos.get(0).env(), spaces.observation(), spaces.action(), pairs,
+                            config, spec.seed(), epoch -> { });
+                }
                 publishOffline(run, snapshot, 1, 0);
             } else {
                 DaggerConfig config = ConfigOverrides.apply(DaggerConfig.defaults(), spec.overrides());
@@ -277,7 +302,8 @@ public class RunManager {
 
     private void publishOffline(ActiveRun run, PolicySnapshot snapshot, long version, long envSteps) {
         RunSpec spec = run.record().spec();
-        PolicyVersion published = PolicyVersion.of(spec.runId(), version, spec.env(), spec.algo(), envSteps,
+        PolicyVersion published = PolicyVersion.of(spec.runId(), version, spec.hasEnv() ? spec.env() : snapshot.envId(),
+                spec.algo(), envSteps,
                 OnnxPolicyExporter.toBytes(snapshot.withVersion(version)));
         offlinePolicies.put(spec.runId(), published);
         publisher.policy(published);
