@@ -62,6 +62,18 @@ class RunsApiTest {
                 .post("/api/v1/runs").then().statusCode(400).body("error", containsString("learningRat"));
         given().contentType(ContentType.JSON).body("{\"env\": \"CartPole-v1\", \"algo\": \"ppo\", \"seed\": \"x\"}")
                 .post("/api/v1/runs").then().statusCode(400).body("error", containsString("seed must be an integer"));
+        given().contentType(ContentType.JSON).body("{\"env\": \"dm-env-rpc://127.0.0.1\", \"algo\": \"ppo\"}")
+                .post("/api/v1/runs").then().statusCode(400).body("error", containsString("malformed remote env"));
+        int closedPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            closedPort = free.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        given().contentType(ContentType.JSON)
+                .body("{\"env\": \"dm-env-rpc://127.0.0.1:" + closedPort + "\", \"algo\": \"ppo\"}")
+                .post("/api/v1/runs").then().statusCode(400)
+                .body("error", containsString("cannot reach the env server at 127.0.0.1:" + closedPort));
         given().get("/api/v1/runs/nope").then().statusCode(404).body("error", containsString("unknown run nope"));
         given().delete("/api/v1/runs/nope").then().statusCode(404);
         given().get("/api/v1/runs/nope/policy").then().statusCode(404);
