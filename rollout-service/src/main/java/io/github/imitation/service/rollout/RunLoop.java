@@ -21,9 +21,13 @@ import org.jboss.logging.Logger;
  *
  * <p>In flight means sent but not yet answered by a new version: the learner makes one version per
  * batch it applies, so after the newest version {@code V} the batches still ahead of it number
- * {@code sent - (V - firstVersion)}. Other replicas' batches only make that estimate pessimistic; a
- * batch the learner dropped would make it stall, so after {@code stallMillis} without a new version
- * the count restarts from zero.
+ * {@code (sent - baseSent) - (V - baseVersion)}, counted from a base (the first version acted on, or the
+ * last restart of the count). Other replicas' batches only make that estimate pessimistic; a batch the
+ * learner dropped (stale, or scored twice after a discriminator restart) would make it stall, so after
+ * {@code stallMillis} without a new version the count restarts from zero, with a WARN line. (The base is
+ * kept as two counts rather than one "first version": after drops, more batches were sent than versions
+ * exist, and a first version computed as {@code V - sent} went negative, read as "not started", and
+ * left the loop sending one batch per stall interval for the rest of the run.)
  */
 final class RunLoop implements Runnable {
 
@@ -77,8 +81,8 @@ final class RunLoop implements Runnable {
     }
 
     /** Batches sent that no version has answered yet (see the class comment). */
-    static long inFlight(long sent, long firstVersion, long newestVersion) {
-        return firstVersion < 0 ? 0 : sent - (newestVersion - firstVersion);
+    static long inFlight(long sentSinceBase, long baseVersion, long newestVersion) {
+        return sentSinceBase - (newestVersion - baseVersion);
     }
 
     /** The version acting now, -1 before the first usable one. */
@@ -111,7 +115,9 @@ final class RunLoop implements Runnable {
         }
         OnnxPolicy policy = null;
         long sent = 0;
-        long firstVersion = -1;
+        // The in-flight count's base: batches sent and the newest version when counting (re)started; -1: not yet.
+        long baseSent = 0;
+        long baseVersion = -1;
         // A version that cannot act in this run's env (unloadable, other spaces) is skipped, not fatal: the
         // loop waits for a newer one instead of dying with the run still registered as rolling out.
         long unusableVersion = -1;
@@ -121,11 +127,15 @@ final class RunLoop implements Runnable {
                 synchronized (monitor) {
                     long waitingSince = System.currentTimeMillis();
                     while (!stopped && (newest == null || newest.version() == unusableVersion
-                            || inFlight(sent, firstVersion, newest.version()) >= maxInFlight)) {
+                            || (baseVersion >= 0 && inFlight(sent - baseSent, baseVersion, newest.version()) >= maxInFlight))) {
                         long waited = System.currentTimeMillis() - waitingSince;
                         if (newest != null && newest.version() != unusableVersion && waited >= stallMillis) {
                             // No answer to what is in flight: assume the learner dropped it and start counting anew.
-                            firstVersion = newest.version() - sent;
+                            LOG.warnf("run %s: no new policy version for %d ms with %d batches in flight (newest version "
+                                    + "%d); assuming the learner dropped them, counting anew", spec.runId(), waited,
+                                    inFlight(sent - baseSent, baseVersion, newest.version()), newest.version());
+                            baseSent = sent;
+                            baseVersion = newest.version();
                             break;
                         }
                         monitor.wait(newest == null || newest.version() == unusableVersion ? 1000
@@ -153,8 +163,9 @@ final class RunLoop implements Runnable {
                     policy = loaded;
                     actingVersion.set(version.version());
                 }
-                if (firstVersion < 0) {
-                    firstVersion = version.version();
+                if (baseVersion < 0) {
+                    baseSent = sent;
+                    baseVersion = version.version();
                 }
                 try {
                     publish(worker.collect(policy, version.version()));
