@@ -94,9 +94,13 @@ public class DemonstrationValidation {
 
     @Incoming(CATALOG_CHANNEL)
     public void catalog(ConsumerRecord<String, byte[]> record) {
-        DatasetRule.Placement placement = table.accept(record);
-        pending.computeIfAbsent(record.partition(), p -> new ConcurrentSkipListMap<>())
-                .put(record.offset(), placement.outcome() == DatasetRule.Outcome.VALID ? VALID : placement);
+        // Under the catalog's lock: the checker, woken when the catalog has read this offset, must find the
+        // placement here (the catalog's waiters re-acquire this lock before they return).
+        synchronized (table.catalog()) {
+            DatasetRule.Placement placement = table.accept(record);
+            pending.computeIfAbsent(record.partition(), p -> new ConcurrentSkipListMap<>())
+                    .put(record.offset(), placement.outcome() == DatasetRule.Outcome.VALID ? VALID : placement);
+        }
     }
 
     /** Valid placements keep no trajectory here (the catalog has it). */
