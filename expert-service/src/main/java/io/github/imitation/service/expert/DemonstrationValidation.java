@@ -93,13 +93,15 @@ public class DemonstrationValidation {
     }
 
     @Incoming(CATALOG_CHANNEL)
-    public void catalog(ConsumerRecord<String, byte[]> record) {
-        // Under the catalog's lock: the checker, woken when the catalog has read this offset, must find the
+    public void catalog(ConsumerRecords<String, byte[]> records) {
+        // Under the catalog's lock: the checker, woken when the catalog has read an offset, must find the
         // placement here (the catalog's waiters re-acquire this lock before they return).
         synchronized (table.catalog()) {
-            DatasetRule.Placement placement = table.accept(record);
-            pending.computeIfAbsent(record.partition(), p -> new ConcurrentSkipListMap<>())
-                    .put(record.offset(), placement.outcome() == DatasetRule.Outcome.VALID ? VALID : placement);
+            for (ConsumerRecord<String, byte[]> record : records) {
+                DatasetRule.Placement placement = table.accept(record);
+                pending.computeIfAbsent(record.partition(), p -> new ConcurrentSkipListMap<>())
+                        .put(record.offset(), placement.outcome() == DatasetRule.Outcome.VALID ? VALID : placement);
+            }
         }
     }
 
