@@ -13,81 +13,137 @@ import java.util.Set;
 
 /**
  * The demonstrations topic as a table: every valid trajectory by dataset, in topic order, each record
- * id once. Fed by a service's consumer that reads {@code il.demonstrations} from the beginning; records
- * that fail {@link DemonstrationRecords#decode} are counted and skipped (expert-service dead-letters
- * them). Also tracks the consumed position per partition, so a reader can wait until it has caught up
- * with what was on the topic when a run started. Thread-safe.
+ * id once. Fed by a service's consumer that reads {@code il.demonstrations} from the beginning; every
+ * record is placed by {@link DatasetRule} (its dataset, dead-lettered, or a duplicate) and counted per
+ * dataset, so that {@code read = trajectories + dead_lettered + duplicates} for every dataset
+ * (expert-service dead-letters exactly the records placed {@link DatasetRule.Outcome#DEAD_LETTERED}).
+ * Also tracks the consumed position per partition, so a reader can wait until it has caught up with what
+ * was on the topic when a run started. Thread-safe.
  */
 public final class DatasetCatalog {
 
-    /** Figures of one dataset. */
-    public record DatasetInfo(String id, String env, int trajectories, long transitions, double meanReturn) {
+    /**
+     * Figures of one dataset: its valid trajectories, and every record read for it
+     * ({@code read = trajectories + deadLettered + duplicates}).
+     */
+    public record DatasetInfo(String id, String env, int trajectories, long transitions, double meanReturn,
+            long deadLettered, long duplicates, long read) {
+    }
+
+    /** The records read for one dataset id, by outcome. */
+    public record Accounting(String id, long read, long valid, long deadLettered, long duplicates) {
+    }
+
+    private static final class Dataset {
+        final List<Trajectory> trajectories = new ArrayList<>();
+        long read;
+        long deadLettered;
+        long duplicates;
     }
 
     private final DemonstrationValidator validator;
-    private final Map<String, List<Trajectory>> datasets = new HashMap<>();
+    private final Map<String, Dataset> datasets = new HashMap<>();
     private final Set<String> seenRecordIds = new HashSet<>();
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
     private long invalidRecords;
+    private long withoutDataset;
 
     public DatasetCatalog(DemonstrationValidator validator) {
         this.validator = validator;
     }
 
     /**
-     * Takes one record (read at {@code partition}/{@code offset}). Returns the problem if it is invalid,
-     * empty if it was added or was a redelivery of a record already held.
+     * Takes one record (read at {@code partition}/{@code offset}). Returns the reason if it is
+     * dead-lettered (malformed, or in conflict with its dataset), empty if it was added or was a
+     * redelivery of a record already held.
      */
-    public synchronized Optional<String> accept(int partition, long offset, String datasetId, String recordId,
+    public Optional<String> accept(int partition, long offset, String datasetId, String recordId, byte[] value) {
+        return Optional.ofNullable(place(partition, offset, datasetId, recordId, value).reason());
+    }
+
+    /** Takes one record (read at {@code partition}/{@code offset}) and says where it ended. */
+    public synchronized DatasetRule.Placement place(int partition, long offset, String datasetId, String recordId,
             byte[] value) {
         nextOffsets.merge(partition, offset + 1, Math::max);
         notifyAll();
-        Trajectory trajectory;
-        try {
-            trajectory = DemonstrationRecords.decode(datasetId, value, validator);
-        } catch (InvalidDemonstrationException e) {
-            invalidRecords++;
-            return Optional.of(e.getMessage());
-        }
         String id = recordId != null ? recordId : "offset:" + partition + ":" + offset;
-        if (!seenRecordIds.add(id)) {
+        Dataset dataset = isDatasetId(datasetId) ? datasets.computeIfAbsent(datasetId, k -> new Dataset()) : null;
+        Trajectory first = dataset == null || dataset.trajectories.isEmpty() ? null : dataset.trajectories.get(0);
+        DatasetRule.Placement placement = DatasetRule.place(datasetId, value, first, seenRecordIds.contains(id), validator);
+        if (dataset == null) {
+            withoutDataset++;
+        } else {
+            dataset.read++;
+        }
+        switch (placement.outcome()) {
+            case VALID -> {
+                seenRecordIds.add(id);
+                dataset.trajectories.add(placement.trajectory());
+            }
+            case DUPLICATE -> dataset.duplicates++;
+            case DEAD_LETTERED -> {
+                invalidRecords++;
+                if (dataset != null) {
+                    dataset.deadLettered++;
+                }
+            }
+        }
+        return placement;
+    }
+
+    private static boolean isDatasetId(String datasetId) {
+        try {
+            DemonstrationRecords.requireDatasetId(datasetId);
+            return true;
+        } catch (InvalidDemonstrationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Why {@code trajectory} cannot join dataset {@code datasetId} as the catalog holds it now (another env,
+     * other declared spaces), or null if it can: what an upload checks before publishing.
+     */
+    public synchronized String conflict(String datasetId, Trajectory trajectory) {
+        Dataset dataset = datasets.get(datasetId);
+        Trajectory first = dataset == null || dataset.trajectories.isEmpty() ? null : dataset.trajectories.get(0);
+        return DatasetRule.conflict(datasetId, first, trajectory, validator);
+    }
+
+    /** The records read for a dataset id by outcome; empty if none was read. */
+    public synchronized Optional<Accounting> accounting(String datasetId) {
+        Dataset d = datasets.get(datasetId);
+        if (d == null || d.read == 0) {
             return Optional.empty();
         }
-        List<Trajectory> list = datasets.computeIfAbsent(datasetId, k -> new ArrayList<>());
-        if (!list.isEmpty() && !list.get(0).env().equals(trajectory.env())) {
-            invalidRecords++;
-            seenRecordIds.remove(id);
-            return Optional.of("dataset " + datasetId + " holds " + list.get(0).env() + " demonstrations, this one is for "
-                    + trajectory.env());
-        }
-        String conflict = list.isEmpty() ? null
-                : DemonstrationValidator.spacesConflict(list.get(0), trajectory, "dataset " + datasetId + "'s first record");
-        if (conflict != null) {
-            invalidRecords++;
-            seenRecordIds.remove(id);
-            return Optional.of(conflict);
-        }
-        list.add(trajectory);
-        return Optional.empty();
+        return Optional.of(new Accounting(datasetId, d.read, d.trajectories.size(), d.deadLettered, d.duplicates));
+    }
+
+    /** Records dead-lettered without a dataset (no key, or a key that is not a dataset id). */
+    public synchronized long withoutDataset() {
+        return withoutDataset;
     }
 
     /** The dataset's trajectories in topic order (empty if unknown). */
     public synchronized List<Trajectory> trajectories(String datasetId) {
-        return List.copyOf(datasets.getOrDefault(datasetId, List.of()));
+        Dataset d = datasets.get(datasetId);
+        return d == null ? List.of() : List.copyOf(d.trajectories);
     }
 
     public synchronized Optional<DatasetInfo> info(String datasetId) {
-        List<Trajectory> list = datasets.get(datasetId);
-        if (list == null || list.isEmpty()) {
+        Dataset d = datasets.get(datasetId);
+        if (d == null || d.trajectories.isEmpty()) {
             return Optional.empty();
         }
+        List<Trajectory> list = d.trajectories;
         long transitions = 0;
         double returns = 0;
         for (Trajectory t : list) {
             transitions += t.length();
             returns += t.returnSum();
         }
-        return Optional.of(new DatasetInfo(datasetId, list.get(0).env(), list.size(), transitions, returns / list.size()));
+        return Optional.of(new DatasetInfo(datasetId, list.get(0).env(), list.size(), transitions, returns / list.size(),
+                d.deadLettered, d.duplicates, d.read));
     }
 
     public synchronized List<DatasetInfo> infos() {
@@ -99,6 +155,7 @@ public final class DatasetCatalog {
         return all;
     }
 
+    /** Records dead-lettered, with or without a dataset. */
     public synchronized long invalidRecords() {
         return invalidRecords;
     }

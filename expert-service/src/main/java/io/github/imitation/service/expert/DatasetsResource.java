@@ -47,12 +47,26 @@ public class DatasetsResource {
             }
             return Response.status(400).entity(error).build();
         }
-        ingest.publish(id, trajectories);
+        try {
+            ingest.publish(id, trajectories);
+        } catch (DatasetConflictException e) {
+            return conflict(e);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("dataset", id);
         result.put("accepted", trajectories.size());
         result.put("env", trajectories.get(0).env());
         return Response.accepted(result).build();
+    }
+
+    /** 409: what every reader would dead-letter, refused before publishing; names both envs. */
+    static Response conflict(DatasetConflictException e) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("error", e.getMessage());
+        error.put("dataset", e.dataset());
+        error.put("dataset_env", e.datasetEnv());
+        error.put("env", e.env());
+        return Response.status(409).type(MediaType.APPLICATION_JSON).entity(error).build();
     }
 
     @GET
@@ -63,7 +77,17 @@ public class DatasetsResource {
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id) {
-        return validation.catalog().info(id).map(i -> Response.ok(i).build())
-                .orElseGet(() -> Errors.of(404, "no valid demonstrations in dataset " + id));
+        return validation.catalog().info(id).map(i -> Response.ok(i).build()).orElseGet(() -> {
+            // No valid trajectory: still say what was read for it, so no record goes unaccounted for.
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("error", "no valid demonstrations in dataset " + id);
+            validation.catalog().accounting(id).ifPresent(a -> {
+                error.put("trajectories", 0);
+                error.put("dead_lettered", a.deadLettered());
+                error.put("duplicates", a.duplicates());
+                error.put("read", a.read());
+            });
+            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(error).build();
+        });
     }
 }

@@ -41,6 +41,12 @@ public class DemonstrationIngest {
     @Channel("demonstrations-out")
     Emitter<byte[]> out;
 
+    @Inject
+    DemonstrationValidation validation;
+
+    /** One publisher per dataset at a time: the conflict check sees every earlier upload of this service. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * Parses one JSON trajectory or NDJSON (one per line, blank lines skipped) and checks every one;
      * the first problem throws with its line number and nothing is published.
@@ -75,9 +81,19 @@ public class DemonstrationIngest {
 
     /**
      * Publishes trajectories, waiting until the broker has every one. They are validated first (generated
-     * episodes too: one longer than the configured limit would only be dead-lettered), all or nothing.
+     * episodes too: one longer than the configured limit would only be dead-lettered), all or nothing, and
+     * checked against their dataset as the catalog holds it once it has read everything on the topic: a
+     * {@link DatasetConflictException} (another env, other spaces) publishes nothing, since every reader
+     * would dead-letter them. (A record of another env produced to the topic directly between the check
+     * and the publication still wins the dataset; the upload is then dead-lettered, never silently lost.)
      */
     public void publish(String datasetId, List<Trajectory> trajectories) throws Exception {
+        synchronized (locks.computeIfAbsent(datasetId, k -> new Object())) {
+            publishChecked(datasetId, trajectories);
+        }
+    }
+
+    private void publishChecked(String datasetId, List<Trajectory> trajectories) throws Exception {
         DemonstrationRecords.requireDatasetId(datasetId);
         for (int i = 0; i < trajectories.size(); i++) {
             try {
@@ -85,6 +101,18 @@ public class DemonstrationIngest {
             } catch (InvalidDemonstrationException e) {
                 throw new InvalidDemonstrationException("trajectory " + (i + 1) + " of " + trajectories.size() + ": "
                         + e.problem());
+            }
+        }
+        if (!trajectories.isEmpty()) {
+            if (!validation.awaitCaughtUp(java.time.Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the dataset catalog has not caught up with il.demonstrations in 30 s; "
+                        + "nothing was published, try again");
+            }
+            Trajectory first = trajectories.get(0);
+            String conflict = validation.catalog().conflict(datasetId, first);
+            if (conflict != null) {
+                String datasetEnv = validation.catalog().info(datasetId).map(i -> i.env()).orElse(null);
+                throw new DatasetConflictException(datasetId, datasetEnv, first.env(), conflict);
             }
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>();

@@ -113,6 +113,8 @@ public class ExpertsResource {
             return Response.ok(result).build();
         } catch (NoSuchElementException e) {
             return Errors.of(404, e.getMessage());
+        } catch (DatasetConflictException e) {
+            return DatasetsResource.conflict(e);
         } catch (IllegalArgumentException e) {
             return Errors.of(400, e.getMessage());
         }

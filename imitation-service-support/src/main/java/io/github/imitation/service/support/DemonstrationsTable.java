@@ -2,6 +2,7 @@ package io.github.imitation.service.support;
 
 import io.github.imitation.data.DemonstrationValidator;
 import io.github.imitation.messages.DatasetCatalog;
+import io.github.imitation.messages.DatasetRule;
 import io.github.imitation.messages.DemonstrationRecords;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import java.nio.charset.StandardCharsets;
@@ -39,10 +40,14 @@ public final class DemonstrationsTable {
         this.topic = topic;
     }
 
-    /** Takes one record of the topic (invalid ones are counted and skipped). */
-    public void accept(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Takes one record of the topic and places it by {@link io.github.imitation.messages.DatasetRule}: its
+     * dataset, dead-lettered (counted and skipped here; expert-service copies it to the dead-letter topic) or
+     * a duplicate (counted).
+     */
+    public DatasetRule.Placement accept(ConsumerRecord<String, byte[]> record) {
         Header id = record.headers().lastHeader(DemonstrationRecords.RECORD_ID_HEADER);
-        catalog.accept(record.partition(), record.offset(), record.key(),
+        return catalog.place(record.partition(), record.offset(), record.key(),
                 id == null ? null : new String(id.value(), StandardCharsets.UTF_8), record.value());
     }
 
