@@ -110,6 +110,9 @@ final class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec commandSpec;
 
+    /** Restarts services that exit once the pipeline is up; null before. */
+    private io.github.imitation.cli.up.Supervisor supervisor;
+
     @Override
     public Integer call() throws Exception {
         if (!RunSpec.ALGORITHMS.contains(algo)) {
@@ -175,6 +178,8 @@ final class UpCommand implements Callable<Integer> {
             }
             err.printf(Locale.ROOT, "up: %d services ready in %.1f s (logs in %s)%n", started2.size(), seconds(started),
                     runDir.resolve("logs"));
+            // From here on a service that exits is started again, as a Deployment would (one line on stderr each).
+            supervisor = io.github.imitation.cli.up.Supervisor.start(processes, err);
             PipelineClient client = new PipelineClient(url(0), url(3));
             ObjectNode spec = Json.mapper().createObjectNode();
             String runId = "up-" + env.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-" + algo + "-"
@@ -209,6 +214,9 @@ final class UpCommand implements Callable<Integer> {
             String phase = finalRecord.path("status").path("phase").asText();
             return "COMPLETED".equals(phase) ? 0 : 1;
         } finally {
+            if (supervisor != null) {
+                supervisor.stop();
+            }
             processes.close();
             if (broker != null) {
                 broker.close();
@@ -336,7 +344,7 @@ final class UpCommand implements Callable<Integer> {
         long lastEvaluatedVersion = -1;
         long start = System.nanoTime();
         while (true) {
-            JsonNode record = client.run(runId);
+            JsonNode record = runRecord(client, runId, err);
             JsonNode status = record.path("status");
             ObjectNode line = run.metrics().newLine();
             line.put("wall_seconds", Math.round(seconds(start) * 10) / 10.0);
@@ -364,6 +372,33 @@ final class UpCommand implements Callable<Integer> {
                 return record;
             }
             Thread.sleep(1000);
+        }
+    }
+
+    /**
+     * The run's record; while the policy-service is away (restarting) the poll waits and says so once, for
+     * up to 10 minutes, instead of ending {@code up}.
+     */
+    private static JsonNode runRecord(PipelineClient client, String runId, PrintStream err)
+            throws IOException, InterruptedException {
+        long since = 0;
+        while (true) {
+            try {
+                JsonNode record = client.run(runId);
+                if (since != 0) {
+                    err.printf(Locale.ROOT, "up: the policy-service answers again (after %.1f s)%n",
+                            (System.currentTimeMillis() - since) / 1000.0);
+                }
+                return record;
+            } catch (IOException e) {
+                if (since == 0) {
+                    since = System.currentTimeMillis();
+                    err.println("up: the policy-service does not answer (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + "); waiting for it");
+                } else if (System.currentTimeMillis() - since > 600_000) {
+                    throw new IOException("the policy-service has not answered for 10 minutes: " + e.getMessage(), e);
+                }
+                Thread.sleep(1000);
+            }
         }
     }
 

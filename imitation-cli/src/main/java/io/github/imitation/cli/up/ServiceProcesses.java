@@ -53,7 +53,13 @@ public final class ServiceProcesses implements AutoCloseable {
 
     private final Path root;
     private final Path logDir;
-    private final List<Service> services = new ArrayList<>();
+    private final List<Service> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How each instance was started, so that a supervisor can start it again the same way. */
+    private final Map<String, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    private record Launch(String module, int port, Map<String, String> properties) {
+    }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Prefix of the instance ids of this object's processes: this JVM's pid and a random part. */
     private final String session = "up-" + Long.toString(ProcessHandle.current().pid(), 36) + "-"
@@ -83,6 +89,26 @@ public final class ServiceProcesses implements AutoCloseable {
      * ({@code imitation.instance-id}); returns at once (see {@link #awaitReady}).
      */
     public Service start(String module, String instanceName, int port, Map<String, String> properties) throws IOException {
+        launches.put(instanceName, new Launch(module, port, Map.copyOf(properties)));
+        return launch(module, instanceName, port, properties, false);
+    }
+
+    /**
+     * Starts a service that exited again, as a Deployment restarts a pod: same module, port, properties and
+     * instance id, its output appended to the same log. Returns the new process's service, which replaces
+     * the dead one in {@link #services()}; null when this set is closing.
+     */
+    public Service restart(Service dead) throws IOException {
+        Launch launch = launches.get(dead.name());
+        if (closing || launch == null) {
+            return null;
+        }
+        services.remove(dead);
+        return launch(launch.module(), dead.name(), launch.port(), launch.properties(), true);
+    }
+
+    private Service launch(String module, String instanceName, int port, Map<String, String> properties, boolean append)
+            throws IOException {
         Path jar = jar(module);
         Files.createDirectories(logDir);
         List<String> command = new ArrayList<>();
@@ -96,7 +122,7 @@ public final class ServiceProcesses implements AutoCloseable {
         command.add(jar.toString());
         Path log = logDir.resolve(instanceName + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
         // The same seed, the same numbers: pin the native math libraries as the launcher does.
         builder.environment().putIfAbsent("MKL_CBWR", "AUTO,STRICT");
         builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
@@ -233,6 +259,7 @@ public final class ServiceProcesses implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         for (Service s : services) {
             s.process().destroy();
         }
