@@ -101,4 +101,38 @@ class ServiceProcessesTest {
             assertFalse(message.contains("INFO") || message.contains("Net.bind0"), message);
         }
     }
+
+    @Test
+    void theSupervisorStartsAServiceThatDiesAgainOnTheSamePortAndSaysSo(@TempDir Path dir) throws Exception {
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8);
+        try (ServiceProcesses processes = new ServiceProcesses(root, dir)) {
+            var a = processes.start(MODULE, "a", Ports.freeBlock(1), Map.of());
+            processes.awaitReady(a, Duration.ofSeconds(60));
+            Supervisor supervisor = Supervisor.start(processes, err);
+            try {
+                a.process().destroyForcibly().waitFor();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                ServiceProcesses.Service again = null;
+                while (System.nanoTime() < deadline) {
+                    again = processes.services().stream().filter(s -> s.name().equals("a") && s.process().isAlive())
+                            .findFirst().orElse(null);
+                    if (again != null && again.process().pid() != a.process().pid()) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                assertTrue(again != null && again.process().pid() != a.process().pid(), "restarted: " + lines);
+                assertEquals(a.port(), again.port());
+                assertEquals(a.instanceId(), again.instanceId());
+                processes.awaitReady(again, Duration.ofSeconds(60));
+                assertEquals(Map.of("a", 1), supervisor.restarts());
+                String said = lines.toString(java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(said.contains("up: a exited with code 137; starting it again in 1 s (restart 1;"), said);
+                assertTrue(said.contains("up: a started again (pid " + again.process().pid() + ") on port " + a.port()), said);
+            } finally {
+                supervisor.stop();
+            }
+        }
+    }
 }
