@@ -343,9 +343,17 @@ final class UpCommand implements Callable<Integer> {
         Progress progress = new Progress(err, quiet || budget == 0, algo + " " + env + " (distributed)", Math.max(1, budget));
         long lastEvaluatedVersion = -1;
         long start = System.nanoTime();
+        String stallShown = null;
         while (true) {
             JsonNode record = runRecord(client, runId, err);
             JsonNode status = record.path("status");
+            String stall = status.path("stalled").path("reason").asText(null);
+            if (stall != null && stallShown == null) {
+                err.println("up: the run is stalled: " + stall);
+            } else if (stall == null && stallShown != null) {
+                err.println("up: the run progresses again");
+            }
+            stallShown = stall;
             ObjectNode line = run.metrics().newLine();
             line.put("wall_seconds", Math.round(seconds(start) * 10) / 10.0);
             line.put("env_steps", status.path("env_steps").asLong());

@@ -14,9 +14,18 @@ package io.github.imitation.messages;
  * @param message        why a run failed or stopped, else null
  * @param startedAtMillis when the run was created
  * @param updatedAtMillis when this status was produced
+ * @param stalled        set while a running run makes no progress (see {@link Stall}), else null
  */
 public record RunStatus(Phase phase, long envSteps, long policyVersion, long batches, long staleBatchesDropped,
-        long duplicateBatchesDropped, long kafkaBytes, Evaluation evaluation, String message, long startedAtMillis, long updatedAtMillis) {
+        long duplicateBatchesDropped, long kafkaBytes, Evaluation evaluation, String message, long startedAtMillis,
+        long updatedAtMillis, Stall stalled) {
+
+    /**
+     * A running run that has not progressed (no batch applied) for a while: since when, and what the learner
+     * is waiting for.
+     */
+    public record Stall(long sinceMillis, String reason) {
+    }
 
     /** Lifecycle of a run. */
     public enum Phase {
@@ -42,8 +51,16 @@ public record RunStatus(Phase phase, long envSteps, long policyVersion, long bat
     /** After the learner consumed batches: its counters now. */
     public RunStatus progressed(long newEnvSteps, long newPolicyVersion, long newBatches, long stale, long duplicates,
             long bytes, long now) {
+        // a batch applied is progress; a dropped one (stale, duplicate) leaves a stall standing
+        Stall still = newBatches > batches ? null : stalled;
         return new RunStatus(phase, newEnvSteps, newPolicyVersion, newBatches, stale, duplicates, bytes, evaluation,
-                message, startedAtMillis, now);
+                message, startedAtMillis, now, still);
+    }
+
+    /** Marked as stalled since {@code since} for {@code reason}. */
+    public RunStatus stalled(long since, String reason, long now) {
+        return new RunStatus(phase, envSteps, policyVersion, batches, staleBatchesDropped, duplicateBatchesDropped,
+                kafkaBytes, evaluation, message, startedAtMillis, now, new Stall(since, reason));
     }
 
     /** With a newer evaluation (an older one than the current is ignored). */
@@ -52,16 +69,16 @@ public record RunStatus(Phase phase, long envSteps, long policyVersion, long bat
             return this;
         }
         return new RunStatus(phase, envSteps, policyVersion, batches, staleBatchesDropped, duplicateBatchesDropped,
-                kafkaBytes, newEvaluation, message, startedAtMillis, now);
+                kafkaBytes, newEvaluation, message, startedAtMillis, now, stalled);
     }
 
     /** In a final phase, with why (may be null). */
     public RunStatus finished(Phase finalPhase, String why, long now) {
         return new RunStatus(finalPhase, envSteps, policyVersion, batches, staleBatchesDropped, duplicateBatchesDropped,
-                kafkaBytes, evaluation, why, startedAtMillis, now);
+                kafkaBytes, evaluation, why, startedAtMillis, now, null);
     }
 
     public static RunStatus started(long now) {
-        return new RunStatus(Phase.RUNNING, 0, 0, 0, 0, 0, 0, null, null, now, now);
+        return new RunStatus(Phase.RUNNING, 0, 0, 0, 0, 0, 0, null, null, now, now, null);
     }
 }

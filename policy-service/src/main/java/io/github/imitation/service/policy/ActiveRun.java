@@ -17,6 +17,8 @@ final class ActiveRun {
     private volatile RunRecord record;
     private volatile long lastPublishedMillis;
     private volatile boolean evaluating;
+    /** When the learner last applied a batch (or the run started or resumed here). */
+    volatile long lastProgressMillis = System.currentTimeMillis();
 
     ActiveRun(RunRecord record, BatchLearner learner) {
         this.record = record;

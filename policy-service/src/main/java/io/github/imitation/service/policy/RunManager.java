@@ -77,6 +77,50 @@ public class RunManager {
     @ConfigProperty(name = "imitation.expert-service.url", defaultValue = "http://localhost:8081")
     String expertServiceUrl;
 
+    /** A running PPO/GAIL/AIRL run with no batch applied for this long is marked stalled (status, WARN, metric). */
+    @ConfigProperty(name = "imitation.policy.stall-after", defaultValue = "PT60S")
+    Duration stallAfter;
+
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(daemon("stall-watchdog"));
+
+    @jakarta.annotation.PostConstruct
+    void startWatchdog() {
+        long period = Math.max(1000, Math.min(5000, stallAfter.toMillis() / 4));
+        watchdog.scheduleWithFixedDelay(this::checkStalls, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Marks runs that make no progress as stalled, saying what the learner waits for; a run that progresses
+     * again is unmarked by its next applied batch ({@link RunStatus#progressed}).
+     */
+    void checkStalls() {
+        long now = System.currentTimeMillis();
+        for (ActiveRun run : runs.values()) {
+            RunRecord record = run.record();
+            if (run.learner == null || record.status().phase().finished() || record.status().stalled() != null) {
+                continue;
+            }
+            long idle = now - run.lastProgressMillis;
+            if (idle < stallAfter.toMillis()) {
+                continue;
+            }
+            RunSpec spec = record.spec();
+            String waitsFor = spec.adversarial()
+                    ? "scored batches on il.rollouts.scored (the discriminator-service scores the rollout-service's "
+                            + "batches from il.rollouts)"
+                    : "rollout batches on il.rollouts (from the rollout-service)";
+            String reason = String.format(java.util.Locale.ROOT, "no batch applied for %d s: the learner waits for %s; "
+                    + "%d batches applied, %d dropped as stale, %d as duplicates so far", idle / 1000, waitsFor,
+                    record.status().batches(), record.status().staleBatchesDropped(),
+                    record.status().duplicateBatchesDropped());
+            metrics(run); // the stalled gauge exists from the first check on, batches or not
+            RunRecord stalled = run.update(s -> s.stalled(run.lastProgressMillis, reason, now));
+            LOG.warnf("run %s: stalled: %s", spec.runId(), reason);
+            publisher.run(stalled);
+        }
+    }
+
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
     /** The newest policy of each BC / DAgger run (PPO-based runs hold theirs in the learner). */
     private final Map<String, PolicyVersion> offlinePolicies = new ConcurrentHashMap<>();
@@ -192,6 +236,7 @@ public class RunManager {
             return;
         }
         run.kafkaBytes.addAndGet(recordBytes);
+        boolean wasStalled = run.record().status().stalled() != null;
         BatchLearner learner = run.learner;
         BatchLearner.Result result;
         synchronized (run) {
@@ -208,6 +253,11 @@ public class RunManager {
         metrics(run).batches(result.outcome());
         if (result.outcome() != BatchLearner.Outcome.APPLIED) {
             return;
+        }
+        run.lastProgressMillis = now;
+        if (wasStalled) {
+            LOG.infof("run %s: progressing again (policy version %d)", run.runId(), learner.version());
+            publisher.run(record);
         }
         PolicyVersion version = result.policy().orElseThrow();
         publisher.policy(version);
@@ -372,6 +422,7 @@ public class RunManager {
             registry.gauge("imitation.policy.version", tags, run, r -> r.record().status().policyVersion());
             registry.gauge("imitation.policy.env.steps", tags, run, r -> r.record().status().envSteps());
             registry.gauge("imitation.policy.evaluation.return", tags, lastEvaluation, a -> a[0]);
+            registry.gauge("imitation.policy.run.stalled", tags, run, r -> r.record().status().stalled() != null ? 1 : 0);
         }
 
         void batches(BatchLearner.Outcome outcome) {
@@ -389,6 +440,7 @@ public class RunManager {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        watchdog.shutdownNow();
         evaluations.shutdownNow();
         offline.shutdownNow();
         runs.values().stream().filter(r -> r.learner != null).forEach(r -> r.learner.close());

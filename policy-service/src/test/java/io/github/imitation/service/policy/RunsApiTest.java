@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.imitation.kafka.TopicLayout;
 import io.github.imitation.kafka.testing.EmbeddedKafkaTestResource;
@@ -122,6 +123,35 @@ class RunsApiTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("imitation_policy_batches_applied_total{run=\"" + run + "\"}"))
                 .body(containsString("kafka_consumer_fetch_manager_records_lag"));
+    }
+
+    @Test
+    void aRunWithoutBatchesIsMarkedStalledSayingWhatItWaitsForUntilOneIsApplied() throws Exception {
+        String run = "api-stall-1";
+        given().contentType(ContentType.JSON)
+                .body("{\"run_id\": \"" + run + "\", \"env\": \"CartPole-v1\", \"algo\": \"ppo\", \"max_env_steps\": 100000}")
+                .post("/api/v1/runs").then().statusCode(201).body("status.stalled", equalTo(null));
+        long deadline = System.currentTimeMillis() + 30_000;
+        String reason = null;
+        while (reason == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+            reason = given().get("/api/v1/runs/" + run).then().extract().path("status.stalled.reason");
+        }
+        assertTrue(reason != null && reason.contains("no batch applied for") && reason.contains("il.rollouts"),
+                "stalled reason: " + reason);
+        given().get("/q/metrics").then().body(containsString("imitation_policy_run_stalled{run=\"" + run + "\"} 1.0"));
+        try (KafkaConsumer<String, byte[]> policies = policyConsumer();
+                KafkaProducer<String, byte[]> producer = producer()) {
+            PolicyVersion v0 = awaitVersion(policies, run, 0);
+            RolloutWorker worker = new RolloutWorker(run, "test", "CartPole-v1", 8, 32, 1);
+            try (OnnxPolicy policy = OnnxPolicy.load(v0.onnx())) {
+                send(producer, run, worker.collect(policy, 0));
+            }
+            awaitVersion(policies, run, 1);
+        }
+        given().get("/api/v1/runs/" + run).then().body("status.stalled", equalTo(null));
+        given().get("/q/metrics").then().body(containsString("imitation_policy_run_stalled{run=\"" + run + "\"} 0.0"));
+        given().delete("/api/v1/runs/" + run).then().statusCode(200);
     }
 
     private static void awaitStatus(String run, String path, int expected) throws InterruptedException {
