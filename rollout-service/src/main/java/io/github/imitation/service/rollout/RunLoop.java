@@ -152,6 +152,9 @@ final class RunLoop implements Runnable {
                         loaded = OnnxPolicy.forEnv(version.onnx(), spec.env(), OnnxPolicy.Options.defaults()
                                 .withIntraOpThreads(onnxThreads).withSeed(seed));
                     } catch (RuntimeException e) {
+                        if (stopped) {
+                            break; // shutting down: ONNX Runtime may be closing under us
+                        }
                         LOG.errorf("run %s: policy version %d cannot act in %s, waiting for a newer one: %s", spec.runId(),
                                 version.version(), spec.env(), e.getMessage());
                         unusableVersion = version.version();
