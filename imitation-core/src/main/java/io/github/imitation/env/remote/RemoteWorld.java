@@ -182,6 +182,8 @@ final class RemoteWorld implements AutoCloseable {
                 leave.get(2, java.util.concurrent.TimeUnit.SECONDS);
                 destroy.get(2, java.util.concurrent.TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception ignored) {
             // the server may be gone; it destroys a stream's worlds when the stream ends anyway
         } finally {
