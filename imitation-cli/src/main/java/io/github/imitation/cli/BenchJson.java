@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /** What the throughput benchmarks ({@code bench rollout}, {@code bench kafka}) write besides their figures. */
-final class BenchJson {
+public final class BenchJson {
 
     private static final Path LOADAVG = Path.of("/proc/loadavg");
 
@@ -23,7 +23,7 @@ final class BenchJson {
      * {@code {"mean", "stddev", "min", "max", "values"}} of {@code spread}, rounded to {@code decimals}:
      * a benchmark's figure is only as precise as its spread, the rest is noise.
      */
-    static ObjectNode spread(ObjectNode parent, String name, Spread spread, int decimals) {
+    public static ObjectNode spread(ObjectNode parent, String name, Spread spread, int decimals) {
         ObjectNode node = parent.putObject(name);
         node.put("mean", round(spread.mean(), decimals));
         node.put("stddev", round(spread.stddev(), decimals));
@@ -36,7 +36,7 @@ final class BenchJson {
         return node;
     }
 
-    static double round(double value, int decimals) {
+    public static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;
     }
@@ -46,7 +46,7 @@ final class BenchJson {
      * measured under. The load average is the 1, 5 and 15 minute one of {@code /proc/loadavg} where there
      * is one, else the JVM's 1 minute figure.
      */
-    static ObjectNode machine(ObjectNode parent, String name) {
+    public static ObjectNode machine(ObjectNode parent, String name) {
         ObjectNode node = parent.putObject(name);
         node.put("time", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
         node.put("cores", Runtime.getRuntime().availableProcessors());

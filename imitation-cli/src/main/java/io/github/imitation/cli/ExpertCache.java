@@ -13,7 +13,7 @@ import java.util.Map;
  * solve its task: PPO runs that end below the env's reward threshold (it happens for some seeds) are
  * retried with the next seed, up to {@link #ATTEMPTS} times, and the best one is kept.
  */
-final class ExpertCache {
+public final class ExpertCache {
 
     static final int ATTEMPTS = 4;
 
@@ -21,7 +21,7 @@ final class ExpertCache {
     }
 
     /** The expert's policy file, training it first if there is none. */
-    static Path policy(Path projectRoot, String env, boolean quiet) throws IOException {
+    public static Path policy(Path projectRoot, String env, boolean quiet) throws IOException {
         Path dir = projectRoot.resolve(".cache").resolve("experts").resolve(EnvOption.fileSafe(env));
         Path policy = dir.resolve("policy.onnx");
         if (Files.isRegularFile(policy) && Files.isRegularFile(dir.resolve("summary.json"))) {

@@ -6,6 +6,7 @@ import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.cli.run.Progress;
 import io.github.imitation.cli.run.RunDirectory;
 import io.github.imitation.cli.up.PipelineClient;
+import io.github.imitation.cli.up.PipelineServices;
 import io.github.imitation.cli.up.Ports;
 import io.github.imitation.cli.up.ServiceProcesses;
 import io.github.imitation.data.DemonstrationsJsonl;
@@ -45,10 +46,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline locally: Kafka, expert-, rollout-, discriminator- and policy-service as processes.",
                 "Without --exit-when-done it keeps everything running after the run and prints the URLs; Ctrl-C stops all."})
-final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer> {
 
-    static final List<String> SERVICES = List.of("expert-service", "rollout-service", "discriminator-service",
-            "policy-service");
+    static final List<String> SERVICES = io.github.imitation.cli.up.PipelineServices.NAMES;
 
     @Option(names = "--env", required = true, description = "environment id")
     String env;
@@ -274,18 +274,8 @@ final class UpCommand implements Callable<Integer> {
 
     private List<ServiceProcesses.Service> startServices(ServiceProcesses processes, String kafka, Path runDir)
             throws IOException {
-        List<ServiceProcesses.Service> started = new ArrayList<>();
-        for (int i = 0; i < SERVICES.size(); i++) {
-            String name = SERVICES.get(i);
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("kafka.bootstrap.servers", kafka);
-            properties.put("imitation.data-dir", runDir.resolve("data").resolve(name).toAbsolutePath().toString());
-            properties.put("imitation.expert-service.url", url(0));
-            if (name.equals("rollout-service")) {
-                properties.put("imitation.rollout.worker-id", "rollout-0");
-            }
-            started.add(processes.start(name, name, portBase + i, properties));
-        }
+        List<ServiceProcesses.Service> started = new ArrayList<>(
+                PipelineServices.start(processes, kafka, portBase, runDir.resolve("data"), Map.of()));
         for (int r = 1; r < rolloutReplicas; r++) {
             started.add(processes.start("rollout-service", "rollout-service-" + r, portBase + 4 + r, Map.of(
                     "kafka.bootstrap.servers", kafka, "imitation.rollout.worker-id", "rollout-" + r)));
@@ -438,7 +428,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** The checkout this CLI was built in: the service modules' builds sit next to imitation-cli. */
-    static Path projectRoot() {
+    public static Path projectRoot() {
         String explicit = System.getenv("IMITATION_HOME");
         if (explicit != null) {
             return Path.of(explicit);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.cli.up.PipelineClient;
+import io.github.imitation.cli.up.PipelineServices;
 import io.github.imitation.cli.up.ServiceProcesses;
 import io.github.imitation.cli.up.Supervisor;
 import io.github.imitation.data.DemonstrationsJsonl;
@@ -35,9 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestartEverythingTest {
 
-    private static final List<String> SERVICES = List.of("expert-service", "rollout-service", "discriminator-service",
-            "policy-service");
-
     @Test
     void aRunSurvivesTheRestartOfEveryServiceAndOfTheBroker(@TempDir Path dir) throws Exception {
         int kafkaPort = PipelineTesting.freePorts(1);
@@ -49,21 +47,9 @@ class RestartEverythingTest {
         Supervisor supervisor = null;
         try (ServiceProcesses processes = new ServiceProcesses(PipelineTesting.projectRoot(), dir.resolve("logs"))) {
             TopicLayout.ensureTopics(broker.bootstrapServers());
-            Map<String, ServiceProcesses.Service> started = new LinkedHashMap<>();
-            for (int i = 0; i < SERVICES.size(); i++) {
-                String name = SERVICES.get(i);
-                Map<String, String> properties = new LinkedHashMap<>();
-                properties.put("kafka.bootstrap.servers", broker.bootstrapServers());
-                properties.put("imitation.data-dir", dir.resolve("data").resolve(name).toString());
-                properties.put("imitation.expert-service.url", "http://localhost:" + base);
-                properties.put("imitation.policy.stall-after", "PT20S");
-                if (name.equals("rollout-service")) {
-                    properties.put("imitation.rollout.worker-id", "rollout-0");
-                }
-                started.put(name, processes.start(name, name, base + i, properties));
-            }
             Map<ServiceProcesses.Service, ServiceProcesses.Check> ready = new LinkedHashMap<>();
-            started.values().forEach(s -> ready.put(s, ServiceProcesses.Check.READY));
+            PipelineServices.start(processes, broker.bootstrapServers(), base, dir.resolve("data"),
+                    Map.of("imitation.policy.stall-after", "PT20S")).forEach(s -> ready.put(s, ServiceProcesses.Check.READY));
             processes.await(ready, Duration.ofSeconds(180));
             supervisor = Supervisor.start(processes, err);
 
