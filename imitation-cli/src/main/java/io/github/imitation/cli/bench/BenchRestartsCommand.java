@@ -92,7 +92,7 @@ public final class BenchRestartsCommand implements Callable<Integer> {
     private Supervisor supervisor;
 
     /** One observation of the run: when (ms since the run started), its env steps and policy version. */
-    private record Sample(long millis, long envSteps, long version) {
+    record Sample(long millis, long envSteps, long version) {
     }
 
     /** One injected fault and what was seen of the recovery. */
@@ -360,7 +360,7 @@ public final class BenchRestartsCommand implements Callable<Integer> {
      * The first time at or after {@code from} (and before {@code until}) from which the run steps at
      * {@code rate} or more over the next {@link #FULL_RATE_SPAN_MS}; null if it never does.
      */
-    private static Long backAtRate(List<Sample> samples, long from, long until, double rate) {
+    static Long backAtRate(List<Sample> samples, long from, long until, double rate) {
         for (Sample s : samples) {
             if (s.millis() < from || s.millis() + FULL_RATE_SPAN_MS > until) {
                 continue;
@@ -374,7 +374,7 @@ public final class BenchRestartsCommand implements Callable<Integer> {
     }
 
     /** Env steps/s between the samples nearest to {@code from} and {@code to} (inside the interval). */
-    private static Double rate(List<Sample> samples, long from, long to) {
+    static Double rate(List<Sample> samples, long from, long to) {
         Sample first = null;
         Sample last = null;
         for (Sample s : samples) {
