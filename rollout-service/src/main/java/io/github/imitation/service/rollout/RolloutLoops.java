@@ -49,6 +49,7 @@ public class RolloutLoops {
 
     private final Map<String, PolicyVersion> policies = new ConcurrentHashMap<>();
     private final Map<String, RunLoop> loops = new ConcurrentHashMap<>();
+    private boolean closing;
 
     /** A run was created or changed (or deleted: {@code record} null). */
     public synchronized void onRun(String runId, RunRecord record) {
@@ -81,7 +82,7 @@ public class RolloutLoops {
         if (!wanted && loop != null) {
             loops.remove(runId).stop();
             LOG.infof("run %s: stopped rolling out (%s)", runId, record == null ? "deleted" : record.status().phase());
-        } else if (wanted && loop == null && policies.containsKey(runId)) {
+        } else if (wanted && loop == null && policies.containsKey(runId) && !closing) {
             RunLoop started = new RunLoop(record.spec(), workerId, onnxThreads, stallTimeout.toMillis(), rollouts,
                     registry);
             loops.put(runId, started);
@@ -97,7 +98,8 @@ public class RolloutLoops {
         return Map.copyOf(loops);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    synchronized void onStop(@Observes ShutdownEvent event) {
+        closing = true; // records still arriving while the consumers close start nothing
         loops.values().forEach(RunLoop::stop);
     }
 }

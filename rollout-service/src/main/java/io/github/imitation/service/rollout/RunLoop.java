@@ -43,6 +43,8 @@ final class RunLoop implements Runnable {
     private final Counter batches;
     private final Counter envSteps;
     private final AtomicLong actingVersion = new AtomicLong(-1);
+    private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.Gauge versionGauge;
     private final Object monitor = new Object();
     private PolicyVersion newest;
     private volatile boolean stopped;
@@ -58,8 +60,11 @@ final class RunLoop implements Runnable {
         this.thread.setDaemon(true);
         this.batches = registry.counter("imitation.rollout.batches", "run", spec.runId());
         this.envSteps = registry.counter("imitation.rollout.env.steps", "run", spec.runId());
-        registry.gauge("imitation.rollout.policy.version", io.micrometer.core.instrument.Tags.of("run", spec.runId()),
-                actingVersion);
+        this.registry = registry;
+        // Removed again when the loop stops, so that a later loop of the same run (after a restart of the
+        // run, say) reports its own version instead of this one's.
+        this.versionGauge = io.micrometer.core.instrument.Gauge.builder("imitation.rollout.policy.version", actingVersion,
+                AtomicLong::get).tag("run", spec.runId()).register(registry);
     }
 
     void start() {
@@ -77,6 +82,7 @@ final class RunLoop implements Runnable {
 
     void stop() {
         stopped = true;
+        registry.remove(versionGauge);
         thread.interrupt();
     }
 
