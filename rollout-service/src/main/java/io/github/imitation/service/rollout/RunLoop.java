@@ -24,7 +24,11 @@ import org.jboss.logging.Logger;
  * {@code (sent - baseSent) - (V - baseVersion)}, counted from a base (the first version acted on, or the
  * last restart of the count). Other replicas' batches only make that estimate pessimistic; a batch the
  * learner dropped (stale, or scored twice after a discriminator restart) would make it stall, so after
- * {@code stallMillis} without a new version the count restarts from zero, with a WARN line. (The base is
+ * a patience without a new version the count restarts from zero, with a WARN line. The patience adapts to
+ * the run: {@link #STALL_INTERVALS} times the median interval between its recent versions, at least
+ * {@link #MIN_STALL_MILLIS} and at most {@code stallMillis} (the configured stall time-out) — a fast learner
+ * (CartPole: a version every ~0.1 s) resumes 3 s after a restart lost its batches instead of 10, a slow one
+ * is never cut short by a long update. (The base is
  * kept as two counts rather than one "first version": after drops, more batches were sent than versions
  * exist, and a first version computed as {@code V - sent} went negative, read as "not started", and
  * left the loop sending one batch per stall interval for the rest of the run.)
@@ -42,7 +46,18 @@ final class RunLoop implements Runnable {
     private final Thread thread;
     private final Counter batches;
     private final Counter envSteps;
+    /** The patience is this many times the median interval between recent versions... */
+    static final int STALL_INTERVALS = 20;
+    /** ...but never under this. */
+    static final long MIN_STALL_MILLIS = 3_000;
+    /** Intervals between versions that the median is taken over. */
+    private static final int RECENT_INTERVALS = 32;
+
     private final AtomicLong actingVersion = new AtomicLong(-1);
+    /** Recent intervals between new versions (a ring), and when the newest arrived; under the monitor. */
+    private final long[] intervals = new long[RECENT_INTERVALS];
+    private int intervalCount;
+    private long newestAtMillis = -1;
     private final MeterRegistry registry;
     private final io.micrometer.core.instrument.Gauge versionGauge;
     private final Object monitor = new Object();
@@ -74,6 +89,11 @@ final class RunLoop implements Runnable {
     void offer(PolicyVersion version) {
         synchronized (monitor) {
             if (newest == null || version.version() > newest.version()) {
+                long now = System.currentTimeMillis();
+                if (newestAtMillis >= 0) {
+                    intervals[intervalCount++ % RECENT_INTERVALS] = now - newestAtMillis;
+                }
+                newestAtMillis = now;
                 newest = version;
                 monitor.notifyAll();
             }
@@ -89,6 +109,24 @@ final class RunLoop implements Runnable {
     /** Batches sent that no version has answered yet (see the class comment). */
     static long inFlight(long sentSinceBase, long baseVersion, long newestVersion) {
         return sentSinceBase - (newestVersion - baseVersion);
+    }
+
+    /**
+     * How long to wait for an answer to the batches in flight before assuming the learner dropped them:
+     * {@link #STALL_INTERVALS} times the median of the {@code count} recent intervals (a ring of them in
+     * {@code intervals}) between versions, clamped to [{@link #MIN_STALL_MILLIS}, {@code maxMillis}];
+     * {@code maxMillis} until there are 8 intervals to go by. The median ignores the odd long gap (an
+     * evaluation, a restart) that a mean would carry into the next patience.
+     */
+    static long patience(long[] intervals, int count, long maxMillis) {
+        int n = Math.min(count, intervals.length);
+        if (n < 8) {
+            return maxMillis;
+        }
+        long[] sorted = java.util.Arrays.copyOf(intervals, n);
+        java.util.Arrays.sort(sorted);
+        long median = sorted[n / 2];
+        return Math.max(Math.min(MIN_STALL_MILLIS, maxMillis), Math.min(maxMillis, STALL_INTERVALS * median));
     }
 
     /** The version acting now, -1 before the first usable one. */
@@ -132,10 +170,11 @@ final class RunLoop implements Runnable {
                 PolicyVersion version;
                 synchronized (monitor) {
                     long waitingSince = System.currentTimeMillis();
+                    long patience = patience(intervals, intervalCount, stallMillis);
                     while (!stopped && (newest == null || newest.version() == unusableVersion
                             || (baseVersion >= 0 && inFlight(sent - baseSent, baseVersion, newest.version()) >= maxInFlight))) {
                         long waited = System.currentTimeMillis() - waitingSince;
-                        if (newest != null && newest.version() != unusableVersion && waited >= stallMillis) {
+                        if (newest != null && newest.version() != unusableVersion && waited >= patience) {
                             // No answer to what is in flight: assume the learner dropped it and start counting anew.
                             LOG.warnf("run %s: no new policy version for %d ms with %d batches in flight (newest version "
                                     + "%d); assuming the learner dropped them, counting anew", spec.runId(), waited,
@@ -145,7 +184,7 @@ final class RunLoop implements Runnable {
                             break;
                         }
                         monitor.wait(newest == null || newest.version() == unusableVersion ? 1000
-                                : Math.max(1, stallMillis - waited));
+                                : Math.max(1, patience - waited));
                     }
                     version = newest;
                 }
