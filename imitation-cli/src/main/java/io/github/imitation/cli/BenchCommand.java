@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks; each prints JSON lines and writes them to a results file.",
         subcommands = {BenchEnvCommand.class, BenchRolloutCommand.class, BenchKafkaCommand.class, BenchServeCommand.class,
                 BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class,
-                io.github.imitation.cli.bench.BenchRemoteCommand.class, io.github.imitation.cli.bench.BenchRestartsCommand.class})
+                io.github.imitation.cli.bench.BenchRemoteCommand.class, io.github.imitation.cli.bench.BenchRestartsCommand.class,
+                io.github.imitation.cli.bench.BenchBadInputCommand.class})
 final class BenchCommand {
 }
