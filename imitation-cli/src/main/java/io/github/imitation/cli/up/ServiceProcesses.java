@@ -114,6 +114,11 @@ public final class ServiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS.
+        String extra = System.getenv("IMITATION_SERVICE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.add("-Dquarkus.http.port=" + port);
         String instanceId = session + "-" + instanceName;
         command.add("-Dimitation.instance-id=" + instanceId);
