@@ -3,7 +3,10 @@ package io.github.imitation.messages;
 import io.github.imitation.data.DemonstrationValidator;
 import io.github.imitation.data.InvalidDemonstrationException;
 import io.github.imitation.data.Trajectory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,10 +27,12 @@ public final class DatasetCatalog {
 
     /**
      * Figures of one dataset: its valid trajectories, and every record read for it
-     * ({@code read = trajectories + deadLettered + duplicates}).
+     * ({@code read = trajectories + deadLettered + duplicates}). {@code digest} is a SHA-256 chained over the
+     * values of its valid records in topic order ({@code sha256:} and 64 hex digits): two catalogs, in one
+     * service or in several, with the same digest hold the same trajectories in the same order.
      */
     public record DatasetInfo(String id, String env, int trajectories, long transitions, double meanReturn,
-            long deadLettered, long duplicates, long read) {
+            long deadLettered, long duplicates, long read, String digest) {
     }
 
     /** The records read for one dataset id, by outcome. */
@@ -39,6 +44,28 @@ public final class DatasetCatalog {
         long read;
         long deadLettered;
         long duplicates;
+        long transitions;
+        double returns;
+        /** SHA-256 of (the previous digest, the record's value), over the valid records in order. */
+        byte[] digest = new byte[32];
+
+        void add(Trajectory t, byte[] value) {
+            trajectories.add(t);
+            transitions += t.length();
+            returns += t.returnSum();
+            MessageDigest sha = sha256();
+            sha.update(digest);
+            sha.update(value);
+            digest = sha.digest();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private final DemonstrationValidator validator;
@@ -78,7 +105,7 @@ public final class DatasetCatalog {
         switch (placement.outcome()) {
             case VALID -> {
                 seenRecordIds.add(id);
-                dataset.trajectories.add(placement.trajectory());
+                dataset.add(placement.trajectory(), value);
             }
             case DUPLICATE -> dataset.duplicates++;
             case DEAD_LETTERED -> {
@@ -135,15 +162,9 @@ public final class DatasetCatalog {
         if (d == null || d.trajectories.isEmpty()) {
             return Optional.empty();
         }
-        List<Trajectory> list = d.trajectories;
-        long transitions = 0;
-        double returns = 0;
-        for (Trajectory t : list) {
-            transitions += t.length();
-            returns += t.returnSum();
-        }
-        return Optional.of(new DatasetInfo(datasetId, list.get(0).env(), list.size(), transitions, returns / list.size(),
-                d.deadLettered, d.duplicates, d.read));
+        return Optional.of(new DatasetInfo(datasetId, d.trajectories.get(0).env(), d.trajectories.size(), d.transitions,
+                d.returns / d.trajectories.size(), d.deadLettered, d.duplicates, d.read,
+                "sha256:" + HexFormat.of().formatHex(d.digest)));
     }
 
     public synchronized List<DatasetInfo> infos() {

@@ -2,6 +2,7 @@ package io.github.imitation.service.expert;
 
 import io.github.imitation.data.InvalidDemonstrationException;
 import io.github.imitation.data.Trajectory;
+import io.github.imitation.service.support.DatasetAnswers;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -71,23 +72,13 @@ public class DatasetsResource {
 
     @GET
     public Map<String, Object> list() {
-        return Map.of("datasets", validation.catalog().infos());
+        return DatasetAnswers.list(validation.catalog());
     }
 
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id) {
-        return validation.catalog().info(id).map(i -> Response.ok(i).build()).orElseGet(() -> {
-            // No valid trajectory: still say what was read for it, so no record goes unaccounted for.
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("error", "no valid demonstrations in dataset " + id);
-            validation.catalog().accounting(id).ifPresent(a -> {
-                error.put("trajectories", 0);
-                error.put("dead_lettered", a.deadLettered());
-                error.put("duplicates", a.duplicates());
-                error.put("read", a.read());
-            });
-            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(error).build();
-        });
+        DatasetAnswers.Answer a = DatasetAnswers.get(validation.catalog(), id);
+        return Response.status(a.status()).type(MediaType.APPLICATION_JSON).entity(a.body()).build();
     }
 }
