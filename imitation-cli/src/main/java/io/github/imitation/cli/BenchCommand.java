@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {BenchEnvCommand.class, BenchRolloutCommand.class, BenchKafkaCommand.class, BenchServeCommand.class,
                 BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class,
                 io.github.imitation.cli.bench.BenchRemoteCommand.class, io.github.imitation.cli.bench.BenchRestartsCommand.class,
-                io.github.imitation.cli.bench.BenchBadInputCommand.class})
+                io.github.imitation.cli.bench.BenchBadInputCommand.class,
+                io.github.imitation.cli.bench.BenchOffPolicyCommand.class})
 final class BenchCommand {
 }

@@ -28,13 +28,13 @@ import java.util.function.Consumer;
  * the first n of them, and a cell's result, do not depend on which other cells run), subsampled every 10th
  * (CartPole) or 5th pair from a random offset, and every learner evaluated over the same start states.
  */
-final class PaperProtocol {
+public final class PaperProtocol {
 
     private PaperProtocol() {
     }
 
     /** A learned policy and the env steps its training took (0 for offline learners). */
-    record Learned(PolicySnapshot policy, long envSteps) {
+    public record Learned(PolicySnapshot policy, long envSteps) {
     }
 
     /** Demonstrations recorded per seed: enough for every count asked, and never fewer than the paper's 10. */
@@ -44,7 +44,7 @@ final class PaperProtocol {
     }
 
     /** The expert's greedy episodes for {@code seed}: each seed gets its own demonstrations. */
-    static List<Trajectory> demonstrations(String envId, Path expertPolicy, int count, long seed) {
+    public static List<Trajectory> demonstrations(String envId, Path expertPolicy, int count, long seed) {
         try (OnnxPolicy expert = OnnxPolicy.forEnv(expertPolicy, envId, OnnxPolicy.Options.defaults().withSeed(seed))) {
             return DemonstrationCollector.collect(VectorEnv.make(envId, count), expert, count, 10_000L * (seed + 1), true);
         }
@@ -56,7 +56,7 @@ final class PaperProtocol {
     }
 
     /** {@code episodes} greedy episodes of a trained policy, run through ONNX Runtime as it is deployed. */
-    static EvaluationResult evaluate(PolicySnapshot snapshot, String envId, int episodes, long seed) {
+    public static EvaluationResult evaluate(PolicySnapshot snapshot, String envId, int episodes, long seed) {
         try (OnnxPolicy policy = OnnxPolicy.load(OnnxPolicyExporter.toBytes(snapshot))) {
             return evaluate(policy, envId, episodes, seed);
         }
@@ -74,12 +74,12 @@ final class PaperProtocol {
      * stopping, minibatches of 32) over 5 seeds: Acrobot-v1 with 1 trajectory −219 → −124, MountainCar-v0
      * with 1, 4 and 7 trajectories −142/−122/−122 → −132/−112/−101; Acrobot's other cells within 2.
      */
-    static BcConfig bcConfig() {
+    public static BcConfig bcConfig() {
         return ConfigOverrides.apply(BcConfig.defaults(), Map.of("validationFraction", "0", "batchSize", "8"));
     }
 
     /** BC on the demonstrations' pairs, subsampled every {@code subsample}-th from a seeded offset. */
-    static Learned bc(String envId, List<Trajectory> demonstrations, int subsample, BcConfig config, long seed) {
+    public static Learned bc(String envId, List<Trajectory> demonstrations, int subsample, BcConfig config, long seed) {
         var pairs = DemonstrationPairs.subsample(demonstrations, subsample, seed);
         return new Learned(BehaviorCloning.train(envId, pairs, config, seed, epoch -> { }), 0);
     }

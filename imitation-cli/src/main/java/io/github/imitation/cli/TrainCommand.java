@@ -16,13 +16,50 @@ import picocli.CommandLine.Option;
 
 /** {@code imitation train}: trains a policy with one algorithm. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a policy: ppo (env reward, or a learned --reward), bc, gail, airl (on --demos), dagger (--demos and --expert).",
+        description = {"Train a policy: ppo (env reward, or a learned --reward), bc, gail, airl, iq-learn, sqil (on --demos), dagger (--demos and --expert).",
                 "Writes DIR/policy.onnx, metrics.jsonl, learning-curve.png and summary.json."})
 final class TrainCommand implements Callable<Integer> {
 
-    enum Algorithm { ppo, bc, gail, airl, dagger }
+    enum Algorithm {
+        ppo, bc, gail, airl, dagger, iq_learn("iq-learn"), sqil;
 
-    @Option(names = "--algo", required = true, description = "algorithm: ${COMPLETION-CANDIDATES}")
+        private final String id;
+
+        Algorithm() {
+            this.id = name();
+        }
+
+        Algorithm(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+
+        /** Parses the command-line spelling ({@code iq-learn}). */
+        static Algorithm of(String text) {
+            for (Algorithm a : values()) {
+                if (a.id.equals(text)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("unknown --algo " + text + "; one of "
+                    + java.util.Arrays.toString(values()));
+        }
+    }
+
+    /** picocli's converter for {@link Algorithm}'s command-line spelling. */
+    static final class AlgorithmConverter implements picocli.CommandLine.ITypeConverter<Algorithm> {
+        @Override
+        public Algorithm convert(String value) {
+            return Algorithm.of(value);
+        }
+    }
+
+    @Option(names = "--algo", required = true, converter = AlgorithmConverter.class,
+            description = "algorithm: ${COMPLETION-CANDIDATES}")
     Algorithm algo;
 
     @Option(names = "--env", description = "environment: a built-in id, a plug-in id (IMITATION_ENV_PATH) or "
@@ -40,8 +77,12 @@ final class TrainCommand implements Callable<Integer> {
     Path reward;
 
     @Option(names = "--subsample", defaultValue = "1",
-            description = "bc, gail, airl: keep every k-th (obs, action) pair from a random offset, as the GAIL paper (default: ${DEFAULT-VALUE})")
+            description = "bc, gail, airl, iq-learn, sqil: keep every k-th (obs, action) pair from a random offset, as the GAIL paper (default: ${DEFAULT-VALUE})")
     int subsample;
+
+    @Option(names = "--offline", description = "iq-learn: learn from the demonstrations alone, no env step "
+            + "(gradient steps: --set offlineUpdates=N; the env only evaluates the result)")
+    boolean offline;
 
     @Option(names = "--max-env-steps", description = "env-step budget (ppo, gail, airl: default the env's tuned budget; dagger: shared by its rollout iterations)")
     Long maxEnvSteps;
@@ -60,6 +101,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (reward != null && algo != Algorithm.ppo) {
             throw new IllegalArgumentException("--reward is for --algo ppo");
+        }
+        if (offline && algo != Algorithm.iq_learn) {
+            throw new IllegalArgumentException("--offline is for --algo iq-learn"
+                    + (algo == Algorithm.sqil ? " (SQIL needs the learner's own transitions)" : ""));
         }
         if (expert != null && algo != Algorithm.dagger) {
             throw new IllegalArgumentException("--expert is for --algo dagger");
@@ -86,6 +131,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             case gail, airl -> TrainingRuns.adversarial(env, out, seed, requireDemonstrations(), subsample, maxEnvSteps,
                     algo == Algorithm.gail ? AdversarialConfig.Kind.GAIL : AdversarialConfig.Kind.AIRL, quiet, settings);
+            case iq_learn, sqil -> TrainingRuns.offPolicy(env, out, seed, requireDemonstrations(), subsample, maxEnvSteps,
+                    algo == Algorithm.sqil ? io.github.imitation.algo.offpolicy.OffPolicyConfig.Algorithm.SQIL
+                            : io.github.imitation.algo.offpolicy.OffPolicyConfig.Algorithm.IQ_LEARN, offline, quiet, settings);
             case dagger -> {
                 if (expert == null) {
                     throw new IllegalArgumentException("--algo dagger needs --expert FILE.onnx");

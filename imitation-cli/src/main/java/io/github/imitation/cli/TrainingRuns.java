@@ -1,5 +1,9 @@
 package io.github.imitation.cli;
 
+import io.github.imitation.algo.offpolicy.OffPolicyConfig;
+import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
+import io.github.imitation.algo.offpolicy.OffPolicyImitation;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
@@ -122,6 +126,57 @@ final class TrainingRuns {
             progress.done(evaluate ? String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
                     summary.get("std_return").asDouble(), out.toAbsolutePath())
                     : "no env to evaluate on (mean_return null); wrote " + out.toAbsolutePath());
+            return summary;
+        }
+    }
+
+    /**
+     * IQ-Learn or SQIL (off-policy, on a soft-Q network): online with the env-step budget, or IQ-Learn offline
+     * with a budget of gradient steps and no env step; one metrics line per evaluation.
+     */
+    static ObjectNode offPolicy(String envId, Path out, long seed, List<Trajectory> demonstrations, int subsample,
+            Long maxEnvSteps, OffPolicyConfig.Algorithm algorithm, boolean offline, boolean quiet,
+            Map<String, String> overrides) throws IOException {
+        OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(envId, algorithm, offline), overrides);
+        if (maxEnvSteps != null) {
+            if (offline) {
+                throw new IllegalArgumentException("--offline takes no env steps: set its gradient steps with "
+                        + "--set offlineUpdates=N");
+            }
+            config = config.withTotalEnvSteps(maxEnvSteps);
+        }
+        if (subsample != 1) {
+            config = config.withSubsample(subsample);
+        }
+        String name = algorithm.id();
+        long budget = offline ? config.offlineUpdates() : config.totalEnvSteps();
+        Progress progress = new Progress(System.err, quiet, name + (offline ? " (offline) " : " ") + envId, budget);
+        try (RunDirectory run = new RunDirectory(out, envId, name, seed, Json.mapper());
+                OffPolicyImitation trainer = new OffPolicyImitation(envId, demonstrations, config, seed)) {
+            boolean isOffline = offline;
+            PolicySnapshot result = trainer.train(p -> {
+                ObjectNode line = run.metrics().newLine();
+                line.put("env_steps", p.envSteps());
+                line.put("updates", p.updates());
+                line.put("eval_mean_return", p.evalMeanReturn());
+                line.put("eval_std_return", p.evalStdReturn());
+                line.put("recent_return", finiteOrNull(p.recentReturn()));
+                line.put("loss", finiteOrNull(p.loss()));
+                line.put(algorithm == OffPolicyConfig.Algorithm.SQIL ? "expert_q" : "expert_reward", finiteOrNull(p.expert()));
+                line.put(algorithm == OffPolicyConfig.Algorithm.SQIL ? "learner_q" : "learner_reward", finiteOrNull(p.learner()));
+                line.put("seconds", p.seconds());
+                run.metrics().write(line);
+                run.curvePoint(isOffline ? p.updates() : p.envSteps(), p.evalMeanReturn());
+                progress.update(isOffline ? p.updates() : p.envSteps(), String.format("greedy return %.1f", p.evalMeanReturn()));
+            });
+            ObjectNode summary = run.finish(result, trainer.envSteps(), progress.elapsedSeconds(),
+                    "greedy return (" + config.evalEpisodes() + " episodes)", offline ? "gradient steps" : "env steps",
+                    fields -> {
+                        fields.put("updates", trainer.updates());
+                        fields.put("offline", isOffline);
+                    });
+            progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
+                    summary.get("std_return").asDouble(), out.toAbsolutePath()));
             return summary;
         }
     }

@@ -72,6 +72,33 @@ public final class TrainableMlp {
         return x;
     }
 
+    /**
+     * The same forward pass with other parameters of this shape (weights and biases interleaved, as
+     * {@link #parameters()} gives them): e.g. a target network's detached copy.
+     */
+    public NDArray forwardWith(List<NDArray> parameters, NDArray input) {
+        NDArray x = input;
+        int layers = parameters.size() / 2;
+        for (int l = 0; l < layers; l++) {
+            x = Linear.linear(x, parameters.get(2 * l), parameters.get(2 * l + 1)).singletonOrThrow();
+            if (l + 1 < layers) {
+                x = activation == Activation.TANH ? x.tanh() : GraphScalars.maximum(x, 0f);
+            }
+        }
+        return x;
+    }
+
+    /** Detached copies of the current parameters (no gradient, own storage), in {@link #parameters()} order. */
+    public List<NDArray> copyParameters() {
+        List<NDArray> copies = new ArrayList<>();
+        for (NDArray p : parameters()) {
+            try (NDArray detached = p.stopGradient()) {
+                copies.add(detached.duplicate());
+            }
+        }
+        return copies;
+    }
+
     /** All trainable arrays, weights and biases interleaved layer by layer. */
     public List<NDArray> parameters() {
         List<NDArray> all = new ArrayList<>();

@@ -1,0 +1,202 @@
+package io.github.imitation.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.offpolicy.OffPolicyConfig;
+import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
+import io.github.imitation.algo.offpolicy.OffPolicyImitation;
+import io.github.imitation.cli.BenchJson;
+import io.github.imitation.cli.ExpertCache;
+import io.github.imitation.cli.PaperProtocol;
+import io.github.imitation.cli.UpCommand;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.eval.PublishedResults;
+import io.github.imitation.nn.PolicySnapshot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code imitation bench offpolicy}: IQ-Learn and SQIL against the issue's levels. Per env and seed, the
+ * expert's greedy episodes (as the GAIL-table protocol records them) are the demonstrations; each learner
+ * trains with its defaults and is evaluated greedily every {@code evalInterval} env steps while it trains.
+ * Reported per run: the final 50-episode evaluation, and the env steps to the level (the first evaluation at
+ * or above it from which every later one stays there, the final one included). {@code --offline}: IQ-Learn
+ * without env steps next to BC on the same subsampled trajectories.
+ */
+@Command(name = "offpolicy", mixinStandardHelpOptions = true,
+        description = {"IQ-Learn and SQIL: env steps to the expert's level and final 50-episode returns per env and seed; "
+                + "--offline: offline IQ-Learn next to BC.",
+                "Writes one JSON line per run to --out."})
+public final class BenchOffPolicyCommand implements Callable<Integer> {
+
+    /** The levels to reach (the targets). */
+    static final Map<String, Double> LEVELS = Map.of("CartPole-v1", 475.0, "Acrobot-v1", -85.0, "MountainCar-v0", -110.0);
+
+    @Option(names = "--env", split = ",", defaultValue = "CartPole-v1,Acrobot-v1,MountainCar-v0",
+            description = "env ids (default: ${DEFAULT-VALUE})")
+    List<String> envs;
+
+    @Option(names = "--algo", split = ",", defaultValue = "iq-learn,sqil", description = "iq-learn, sqil (default: ${DEFAULT-VALUE})")
+    List<String> algos;
+
+    @Option(names = "--offline", description = "offline IQ-Learn (no env steps) next to BC, on the subsampled trajectories")
+    boolean offline;
+
+    @Option(names = "--seeds", defaultValue = "5", description = "seeds per cell (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--first-seed", defaultValue = "0", description = "first seed (default: ${DEFAULT-VALUE})")
+    int firstSeed;
+
+    @Option(names = "--trajectories", split = ",", defaultValue = "1", description = "trajectory counts (default: ${DEFAULT-VALUE})")
+    List<Integer> trajectories;
+
+    @Option(names = "--subsample", description = "keep every k-th expert transition (default: 1 online; offline the "
+            + "GAIL paper's, 20 on CartPole-v1 with one trajectory)")
+    Integer subsample;
+
+    @Option(names = "--max-env-steps", description = "online budget (default: the env's: CartPole 20k, Acrobot 50k, others 100k)")
+    Long maxEnvSteps;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a setting of OffPolicyConfig (repeatable)")
+    List<String> set = new ArrayList<>();
+
+    @Option(names = "--episodes", defaultValue = "50", description = "final evaluation episodes (default: ${DEFAULT-VALUE})")
+    int episodes;
+
+    @Option(names = "--label", defaultValue = "", description = "label stored with each line")
+    String label;
+
+    @Option(names = "--out", defaultValue = "results/bench-offpolicy.jsonl", description = "results file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = ConfigOverrides.parse(set);
+        Path root = UpCommand.projectRoot();
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        List<String> table = new ArrayList<>();
+        for (String env : envs) {
+            Path expert = ExpertCache.policy(root, env, true);
+            double level = LEVELS.getOrDefault(env, Double.NaN);
+            int most = trajectories.stream().mapToInt(Integer::intValue).max().orElse(1);
+            for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
+                List<Trajectory> demos = PaperProtocol.demonstrations(env, expert, Math.max(most, 1), seed);
+                for (int n : trajectories) {
+                    List<Trajectory> used = demos.subList(0, n);
+                    int k = subsample != null ? subsample
+                            : offline ? (env.startsWith("CartPole") && n == 1 ? 20 : PublishedResults.paperSubsampling(env)) : 1;
+                    List<String> runs = offline ? List.of("iq-learn", "bc") : algos;
+                    for (String algo : runs) {
+                        ObjectNode line = run(env, algo, used, n, k, seed, level, overrides);
+                        String text = json.writeValueAsString(line);
+                        System.out.println(text);
+                        Files.writeString(out, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
+                        table.add(String.format(Locale.ROOT, "%-15s %-9s %-8s n=%d k=%-2d seed %d: %8.2f ± %6.2f  to level: %s  (%.0f s)",
+                                env, algo, offline ? "offline" : "online", n, k, seed, line.get("mean_return").asDouble(),
+                                line.get("std_return").asDouble(), line.get("env_steps_to_level").isNull() ? "never"
+                                        : String.format(Locale.ROOT, "%,d", line.get("env_steps_to_level").asLong()),
+                                line.get("seconds").asDouble()));
+                        System.err.println("bench offpolicy: " + table.get(table.size() - 1));
+                    }
+                }
+            }
+        }
+        System.err.println("bench offpolicy: wrote " + out.toAbsolutePath());
+        table.forEach(l -> System.err.println("  " + l));
+        return 0;
+    }
+
+    private ObjectNode run(String env, String algo, List<Trajectory> demos, int n, int k, int seed, double level,
+            Map<String, String> overrides) {
+        ObjectNode line = json.createObjectNode();
+        line.put("bench", "offpolicy");
+        if (!label.isEmpty()) {
+            line.put("label", label);
+        }
+        line.put("env", env);
+        line.put("algo", algo);
+        line.put("offline", offline);
+        line.put("trajectories", n);
+        line.put("subsample", k);
+        line.put("seed", seed);
+        line.put("level", level);
+        long start = System.nanoTime();
+        PolicySnapshot policy;
+        long envSteps = 0;
+        ArrayNode curve = line.putArray("evaluations");
+        List<double[]> points = new ArrayList<>();
+        if (algo.equals("bc")) {
+            policy = PaperProtocol.bc(env, demos, k, PaperProtocol.bcConfig(), seed).policy();
+        } else {
+            OffPolicyConfig.Algorithm a = algo.equals("sqil") ? OffPolicyConfig.Algorithm.SQIL : OffPolicyConfig.Algorithm.IQ_LEARN;
+            OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(env, a, offline), overrides).withSubsample(k);
+            if (maxEnvSteps != null && !offline) {
+                config = config.withTotalEnvSteps(maxEnvSteps);
+            }
+            line.put("budget", offline ? config.offlineUpdates() : config.totalEnvSteps());
+            try (OffPolicyImitation trainer = new OffPolicyImitation(env, demos, config, seed)) {
+                policy = trainer.train(p -> {
+                    points.add(new double[] {offline ? p.updates() : p.envSteps(), p.evalMeanReturn()});
+                    curve.addArray().add(offline ? p.updates() : p.envSteps()).add(BenchJson.round(p.evalMeanReturn(), 2));
+                });
+                envSteps = trainer.envSteps();
+                line.put("updates", trainer.updates());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EvaluationResult result = PaperProtocol.evaluate(policy, env, episodes, seed);
+        line.put("env_steps", envSteps);
+        line.put("mean_return", BenchJson.round(result.meanReturn(), 2));
+        line.put("std_return", BenchJson.round(result.stdReturn(), 2));
+        line.put("episodes", episodes);
+        Long toLevel = stepsToLevel(points, level, result.meanReturn());
+        if (toLevel == null || offline) {
+            line.putNull("env_steps_to_level");
+        } else {
+            line.put("env_steps_to_level", toLevel);
+        }
+        line.put("at_level", result.meanReturn() >= level);
+        line.put("seconds", BenchJson.round(seconds, 1));
+        BenchJson.machine(line, "machine");
+        return line;
+    }
+
+    /**
+     * The first evaluation point at or above {@code level} from which every later point, and the final
+     * evaluation, stay at or above it; null if there is none.
+     */
+    static Long stepsToLevel(List<double[]> points, double level, double finalReturn) {
+        if (!(finalReturn >= level)) {
+            return null;
+        }
+        Long first = null;
+        for (double[] p : points) {
+            if (p[1] >= level) {
+                if (first == null) {
+                    first = (long) p[0];
+                }
+            } else {
+                first = null;
+            }
+        }
+        return first;
+    }
+}

@@ -1,0 +1,252 @@
+package io.github.imitation.algo.offpolicy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.Discrete;
+import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.Space;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.AdamOptimizer;
+import io.github.imitation.nn.DjlRuntime;
+import io.github.imitation.nn.Mlp;
+import io.github.imitation.nn.ObservationNormalizer;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.nn.RunningMeanStd;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import io.github.imitation.policy.ActionSampling;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Off-policy imitation on a soft-Q network: IQ-Learn or SQIL, which differ only in their
+ * {@link ImitationObjective}. Online, the learner acts with its soft policy (random actions for the first
+ * {@code learningStarts} steps), stores its transitions in a replay buffer and takes
+ * {@code updatesPerStep} gradient steps per env step on minibatches half from the expert's transitions, half
+ * from its own; offline (IQ-Learn), it takes gradient steps on the expert's transitions alone and never
+ * touches an env. The target network is copied every {@code targetUpdateInterval} updates. Every
+ * {@code evalInterval} env steps (updates offline) the greedy policy, exported to ONNX as it will be served,
+ * is evaluated. Discrete action spaces; everything seeded.
+ */
+public final class OffPolicyImitation implements AutoCloseable {
+
+    private static final float CLIP = 10f;
+    /** Floor of the normalizer's std: a dimension constant in the demonstrations must not blow up the others' scale. */
+    private static final float MIN_STD = 1e-3f;
+
+    private final String envId;
+    private final OffPolicyConfig config;
+    private final ImitationObjective objective;
+    private final ReplayBuffer expert;
+    private final ReplayBuffer learner;
+    private final SplittableRandom random;
+    private final long seed;
+    private final Engine engine;
+    private final NDManager manager;
+    private final SoftQNetwork q;
+    private final AdamOptimizer optimizer;
+    private final Space observationSpace;
+    private final Discrete actionSpace;
+    private final int obsSize;
+    private final QBatch batch;
+    private final float[] normalizedObs;
+    private final float[] normalizedNextObs;
+    private final float[] expertMask;
+    private long envSteps;
+    private long updates;
+    private double lastLoss = Double.NaN;
+    private double lastExpert = Double.NaN;
+    private double lastLearner = Double.NaN;
+
+    public OffPolicyImitation(String envId, List<Trajectory> demonstrations, OffPolicyConfig config, long seed) {
+        var spec = EnvRegistry.spec(envId);
+        if (!(spec.actionSpace() instanceof Discrete discrete)) {
+            throw new IllegalArgumentException(envId + " has a Box action space " + spec.actionSpace() + ": "
+                    + config.algorithm().id() + " here learns a soft-Q function over Discrete actions; the Box variant "
+                    + "(SAC) is not built yet");
+        }
+        this.envId = envId;
+        this.config = config;
+        this.objective = config.objective();
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.observationSpace = spec.observationSpace();
+        this.actionSpace = discrete;
+        this.obsSize = observationSpace.flatSize();
+        this.expert = ReplayBuffer.ofDemonstrations(demonstrations, config.subsample(), seed);
+        if (expert.observationSize() != obsSize) {
+            throw new IllegalArgumentException("the demonstrations have observations of " + expert.observationSize()
+                    + " values, " + envId + "'s observation space is " + observationSpace);
+        }
+        this.learner = config.offline() ? null : new ReplayBuffer(obsSize, config.replayCapacity());
+        ObservationNormalizer normalizer = config.normalizeObservations() ? normalizer(expert) : ObservationNormalizer.identity(obsSize);
+        this.engine = DjlRuntime.engine();
+        this.manager = engine.newBaseManager();
+        this.q = new SoftQNetwork(manager, observationSpace, discrete, normalizer, config.hiddenSizes(),
+                (float) config.temperature(), random.split());
+        this.optimizer = new AdamOptimizer(q.parameters(), (float) config.learningRate(), 1e-8f);
+        q.initTarget();
+        int learnerRows = config.offline() ? 0 : config.batchSize();
+        this.batch = QBatch.allocate(config.batchSize(), learnerRows, obsSize);
+        this.normalizedObs = new float[batch.rows() * obsSize];
+        this.normalizedNextObs = new float[batch.rows() * obsSize];
+        this.expertMask = batch.expertMask();
+    }
+
+    private static ObservationNormalizer normalizer(ReplayBuffer expert) {
+        RunningMeanStd stats = new RunningMeanStd(expert.observationSize());
+        stats.update(expert.observations(), expert.size());
+        float[] mean = new float[expert.observationSize()];
+        float[] std = new float[expert.observationSize()];
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] = (float) stats.mean(j);
+            std[j] = Math.max((float) stats.std(j), MIN_STD);
+        }
+        return new ObservationNormalizer(mean, std, CLIP);
+    }
+
+    /** Trains with the configured budget, reporting every evaluation; returns the final policy. */
+    public PolicySnapshot train(Consumer<OffPolicyProgress> listener) {
+        long start = System.nanoTime();
+        if (config.offline()) {
+            for (int u = 1; u <= config.offlineUpdates(); u++) {
+                update();
+                if (u % config.evalInterval() == 0 || u == config.offlineUpdates()) {
+                    listener.accept(progress(Double.NaN, start));
+                }
+            }
+            return policy();
+        }
+        try (Env env = EnvRegistry.make(envId)) {
+            float[] obs = new float[obsSize];
+            float[] next = new float[obsSize];
+            float[] logits = new float[actionSpace.n()];
+            env.resetInto(seed, obs);
+            ArrayDeque<Double> recent = new ArrayDeque<>();
+            double episodeReturn = 0;
+            Mlp acting = q.freezeQ();
+            ObservationNormalizer normalizer = q.normalizer();
+            float[] normalized = new float[obsSize];
+            while (envSteps < config.totalEnvSteps()) {
+                int action;
+                if (learner.size() < config.learningStarts()) {
+                    action = random.nextInt(actionSpace.n());
+                } else {
+                    normalizer.applyInto(obs, 0, normalized, 0);
+                    float[] values = acting.forward(normalized);
+                    for (int a = 0; a < logits.length; a++) {
+                        logits[a] = (float) (values[a] / config.temperature());
+                    }
+                    action = ActionSampling.sampleCategorical(logits, 0, logits.length, random);
+                }
+                env.stepInto(action, next);
+                envSteps++;
+                episodeReturn += env.reward();
+                learner.add(obs, 0, action, (float) env.reward(), next, 0, env.terminated());
+                if (env.terminated() || env.truncated()) {
+                    recent.addLast(episodeReturn);
+                    if (recent.size() > 20) {
+                        recent.removeFirst();
+                    }
+                    episodeReturn = 0;
+                    env.resetInto(null, obs);
+                } else {
+                    System.arraycopy(next, 0, obs, 0, obsSize);
+                }
+                if (learner.size() >= config.learningStarts()) {
+                    for (int u = 0; u < config.updatesPerStep(); u++) {
+                        update();
+                    }
+                    acting = q.freezeQ();
+                }
+                if (envSteps % config.evalInterval() == 0 || envSteps == config.totalEnvSteps()) {
+                    double recentMean = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                    listener.accept(progress(recentMean, start));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(envId + ": " + e.getMessage(), e);
+        }
+        return policy();
+    }
+
+    private OffPolicyProgress progress(double recentReturn, long start) {
+        EvaluationResult eval = evaluate(policy(), config.evalEpisodes());
+        return new OffPolicyProgress(envSteps, updates, eval.meanReturn(), eval.stdReturn(), recentReturn, lastLoss,
+                lastExpert, lastLearner, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** One gradient step on a fresh minibatch. */
+    void update() {
+        expert.sampleInto(batch, 0, batch.expertRows(), random);
+        if (learner != null) {
+            learner.sampleInto(batch, batch.expertRows(), batch.rows() - batch.expertRows(), random);
+        }
+        ObservationNormalizer normalizer = q.normalizer();
+        for (int r = 0; r < batch.rows(); r++) {
+            normalizer.applyInto(batch.observations(), r * obsSize, normalizedObs, r * obsSize);
+            normalizer.applyInto(batch.nextObservations(), r * obsSize, normalizedNextObs, r * obsSize);
+        }
+        boolean log = (updates + 1) % 100 == 0;
+        try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
+            QTensors tensors = QTensors.of(scope, batch, normalizedObs, normalizedNextObs, expertMask);
+            ImitationObjective.Loss loss = objective.loss(q, tensors);
+            collector.backward(loss.total());
+            optimizer.step(0);
+            if (log) {
+                lastLoss = loss.total().getFloat();
+                lastExpert = loss.expert().getFloat();
+                lastLearner = loss.learner() == null ? Double.NaN : loss.learner().getFloat();
+            }
+        }
+        updates++;
+        if (updates % config.targetUpdateInterval() == 0) {
+            q.syncTarget();
+        }
+    }
+
+    /** The greedy policy's returns over {@code episodes} episodes, through the exported ONNX model. */
+    public EvaluationResult evaluate(PolicySnapshot policy, int episodes) {
+        try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(policy))) {
+            return Evaluation.evaluate(onnx, envId, episodes, seed + 1_000_000L, true);
+        }
+    }
+
+    /** The current policy (logits {@code Q/α}), versioned by its update count. */
+    public PolicySnapshot policy() {
+        return q.snapshot(envId, objective.name(), updates);
+    }
+
+    /** The online network's Q-values for normalized observations {@code [batch, obs]}, row-major (for checks). */
+    public float[] qValues(ai.djl.ndarray.NDArray normalizedObservations) {
+        try (ai.djl.ndarray.NDArray values = q.q(normalizedObservations)) {
+            return values.toFloatArray();
+        }
+    }
+
+    public long envSteps() {
+        return envSteps;
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    public OffPolicyConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        q.close();
+        manager.close();
+    }
+}
