@@ -53,7 +53,7 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--env", required = true, description = "environment id")
     String env;
 
-    @Option(names = "--algo", required = true, description = "gail, airl, bc, dagger or ppo")
+    @Option(names = "--algo", required = true, description = "gail, airl, bc, dagger, ppo, iq-learn or sqil")
     String algo;
 
     static final class DemonstrationSource {
@@ -329,7 +329,7 @@ public final class UpCommand implements Callable<Integer> {
     /** Polls the run until it finishes, logging a metrics line per poll and the evaluations as the curve. */
     private JsonNode follow(PipelineClient client, String runId, RunDirectory run, PrintStream err) throws Exception {
         RunSpec spec = RunRecord.mapper().treeToValue(client.run(runId).path("spec"), RunSpec.class);
-        long budget = spec.usesRollouts() ? spec.ppoConfig().totalTimesteps() : 0;
+        long budget = spec.envStepBudget();
         Progress progress = new Progress(err, quiet || budget == 0, algo + " " + env + " (distributed)", Math.max(1, budget));
         long lastEvaluatedVersion = -1;
         long start = System.nanoTime();

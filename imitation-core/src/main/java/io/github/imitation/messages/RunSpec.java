@@ -1,5 +1,8 @@
 package io.github.imitation.messages;
 
+import io.github.imitation.algo.offpolicy.OffPolicyConfig;
+import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
+
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.algo.adversarial.AdversarialDefaults;
@@ -21,7 +24,7 @@ import java.util.Set;
  * @param env            environment id; null only for {@code bc} on a dataset whose records declare their
  *                       spaces and whose env this process does not have (a dataset without a simulator):
  *                       the policy is trained on those spaces and not evaluated
- * @param algo           ppo, gail, airl, bc or dagger
+ * @param algo           ppo, gail, airl, bc, dagger, iq-learn or sqil
  * @param dataset        demonstrations dataset id (the key on {@code il.demonstrations}); required except for ppo
  * @param expert         expert id in expert-service (dagger's labeller)
  * @param maxEnvSteps    env-step budget (null: the algorithm's default for the env)
@@ -35,7 +38,7 @@ import java.util.Set;
 public record RunSpec(String runId, String env, String algo, String dataset, String expert, Long maxEnvSteps, long seed,
         int subsample, Integer maxDemonstrations, int maxPolicyLag, int evaluationEpisodes, Map<String, String> overrides) {
 
-    public static final Set<String> ALGORITHMS = Set.of("ppo", "gail", "airl", "bc", "dagger");
+    public static final Set<String> ALGORITHMS = Set.of("ppo", "gail", "airl", "bc", "dagger", "iq-learn", "sqil");
 
     public RunSpec {
         if (runId == null || runId.isBlank() || !runId.matches("[A-Za-z0-9._-]{1,100}")) {
@@ -99,7 +102,17 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
             ConfigOverrides.apply(PpoDefaults.forEnv(env), overrides);
         } else if (algo.equals("bc")) {
             ConfigOverrides.apply(io.github.imitation.algo.bc.BcConfig.defaults(), overrides);
+        } else if (algo.equals("iq-learn") || algo.equals("sqil")) {
+            if (!(EnvRegistry.spec(env).actionSpace() instanceof io.github.imitation.env.Discrete)) {
+                throw new IllegalArgumentException(algo + " here learns a soft-Q function over Discrete actions; " + env
+                        + " has a Box action space (the Box variant, SAC, is not built yet)");
+            }
+            ConfigOverrides.apply(OffPolicyDefaults.forEnv(env, offPolicyAlgorithm(algo), false), overrides);
         }
+    }
+
+    private static OffPolicyConfig.Algorithm offPolicyAlgorithm(String algo) {
+        return algo.equals("sqil") ? OffPolicyConfig.Algorithm.SQIL : OffPolicyConfig.Algorithm.IQ_LEARN;
     }
 
     /**
@@ -125,10 +138,46 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
         return algo.equals("gail") || algo.equals("airl");
     }
 
-    /** Whether the run learns with PPO from rollouts (PPO, GAIL, AIRL), as opposed to BC and DAgger. */
-    public boolean usesRollouts() {
-        return adversarial() || algo.equals("ppo");
+    /** Whether the run learns off-policy from rollouts kept in a replay buffer (IQ-Learn, SQIL). */
+    public boolean offPolicy() {
+        return algo.equals("iq-learn") || algo.equals("sqil");
     }
+
+    /** Whether the run learns from rollouts (PPO, GAIL, AIRL, IQ-Learn, SQIL), as opposed to BC and DAgger. */
+    public boolean usesRollouts() {
+        return adversarial() || offPolicy() || algo.equals("ppo");
+    }
+
+    /** IQ-Learn / SQIL settings: the env's defaults, the overrides, the budget. */
+    public OffPolicyConfig offPolicyConfig() {
+        OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(env, offPolicyAlgorithm(algo), false), overrides);
+        return maxEnvSteps == null ? config : config.withTotalEnvSteps(maxEnvSteps);
+    }
+
+    /** Parallel envs of each rollout batch (off-policy runs: a few, so that batches are small and versions frequent). */
+    public int rolloutEnvs() {
+        return offPolicy() ? OFF_POLICY_ROLLOUT_ENVS : ppoConfig().numEnvs();
+    }
+
+    /** Steps per env of each rollout batch. */
+    public int rolloutSteps() {
+        return offPolicy() ? OFF_POLICY_ROLLOUT_STEPS : ppoConfig().numSteps();
+    }
+
+    /** The run's env-step budget (0 for runs without rollouts). */
+    public long envStepBudget() {
+        if (offPolicy()) {
+            return offPolicyConfig().totalEnvSteps();
+        }
+        return usesRollouts() ? ppoConfig().totalTimesteps() : 0;
+    }
+
+    /**
+     * An off-policy run's rollout batches: 4 envs × 16 steps, so that the policy acting is at most 64 updates
+     * behind (one update per env step) and each batch is a few kilobytes.
+     */
+    static final int OFF_POLICY_ROLLOUT_ENVS = 4;
+    static final int OFF_POLICY_ROLLOUT_STEPS = 16;
 
     /** GAIL / AIRL settings: the env's defaults, the overrides, the budget. */
     public AdversarialConfig adversarialConfig() {
@@ -139,6 +188,9 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
 
     /** The PPO settings of the learner and the rollout workers (the generator's for GAIL / AIRL). */
     public PpoConfig ppoConfig() {
+        if (offPolicy()) {
+            throw new IllegalStateException("run " + runId + " (" + algo + ") has no PPO settings: see offPolicyConfig()");
+        }
         if (adversarial()) {
             return adversarialConfig().ppo();
         }

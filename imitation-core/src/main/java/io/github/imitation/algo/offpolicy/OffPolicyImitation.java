@@ -146,9 +146,8 @@ public final class OffPolicyImitation implements AutoCloseable {
                     action = ActionSampling.sampleCategorical(logits, 0, logits.length, random);
                 }
                 env.stepInto(action, next);
-                envSteps++;
                 episodeReturn += env.reward();
-                learner.add(obs, 0, action, (float) env.reward(), next, 0, env.terminated());
+                addTransition(obs, 0, action, (float) env.reward(), next, 0, env.terminated());
                 if (env.terminated() || env.truncated()) {
                     recent.addLast(episodeReturn);
                     if (recent.size() > 20) {
@@ -184,8 +183,31 @@ public final class OffPolicyImitation implements AutoCloseable {
                 lastExpert, lastLearner, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Adds one transition of the learner's own (online: from its env; in the pipeline: from a rollout batch)
+     * and counts it as an env step.
+     */
+    public void addTransition(float[] obs, int obsOffset, int action, float reward, float[] next, int nextOffset,
+            boolean terminated) {
+        if (learner == null) {
+            throw new IllegalStateException("an offline learner takes no transitions of its own");
+        }
+        learner.add(obs, obsOffset, action, reward, next, nextOffset, terminated);
+        envSteps++;
+    }
+
+    /** Whether enough transitions of its own are stored for updates ({@code learningStarts}). */
+    public boolean learning() {
+        return learner == null || learner.size() >= config.learningStarts();
+    }
+
+    /** The policy that should act now: the uniform random one before learning starts, else {@link #policy()}. */
+    public PolicySnapshot actingPolicy() {
+        return learning() ? policy() : q.uniformSnapshot(envId, objective.name(), updates);
+    }
+
     /** One gradient step on a fresh minibatch. */
-    void update() {
+    public void update() {
         expert.sampleInto(batch, 0, batch.expertRows(), random);
         if (learner != null) {
             learner.sampleInto(batch, batch.expertRows(), batch.rows() - batch.expertRows(), random);

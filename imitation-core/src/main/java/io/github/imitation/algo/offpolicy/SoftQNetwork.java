@@ -130,6 +130,20 @@ public final class SoftQNetwork implements AutoCloseable {
                 new ActionHead.Categorical(actionSpace.n()), algorithm, version);
     }
 
+    /**
+     * The uniformly random policy in the same shape (output layer zero, so every logit is 0): what acts before
+     * learning starts, as the learner's own loop takes random actions then.
+     */
+    public PolicySnapshot uniformSnapshot(String envId, String algorithm, long version) {
+        Mlp q = online.freeze();
+        List<DenseLayer> layers = new ArrayList<>(q.layers());
+        DenseLayer last = layers.get(layers.size() - 1);
+        layers.set(layers.size() - 1, new DenseLayer(last.inputs(), last.outputs(), new float[last.weight().length],
+                new float[last.bias().length]));
+        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, new Mlp(layers, q.hiddenActivation()),
+                new ActionHead.Categorical(actionSpace.n()), algorithm, version);
+    }
+
     /** A {@code [rows, observationSize]} array of already normalized observations. */
     public static NDArray observations(NDManager scope, float[] normalized, int rows, int size) {
         return scope.create(normalized, new Shape(rows, size));

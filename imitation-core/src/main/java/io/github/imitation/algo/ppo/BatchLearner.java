@@ -17,10 +17,7 @@ import java.util.Optional;
  * version, exported to ONNX for the workers and the inference endpoint. Redelivered batches are not
  * applied twice. Not thread-safe: the policy-service drives one learner per run from one thread.
  */
-public final class BatchLearner implements AutoCloseable {
-
-    /** What happened to an offered batch. */
-    public enum Outcome { APPLIED, STALE, DUPLICATE, BUDGET_SPENT }
+public final class BatchLearner implements io.github.imitation.algo.RolloutLearner {
 
     /**
      * The result of offering a batch.
@@ -91,26 +88,32 @@ public final class BatchLearner implements AutoCloseable {
     }
 
     /** The current policy version (0 before the first update). */
+    @Override
     public PolicyVersion latest() {
         return latest;
     }
 
+    @Override
     public long version() {
         return version;
     }
 
+    @Override
     public long envSteps() {
         return ppo.envSteps();
     }
 
+    @Override
     public long staleDropped() {
         return staleDropped;
     }
 
+    @Override
     public long duplicatesDropped() {
         return duplicatesDropped;
     }
 
+    @Override
     public boolean budgetSpent() {
         return ppo.envSteps() >= maxEnvSteps;
     }
@@ -124,6 +127,12 @@ public final class BatchLearner implements AutoCloseable {
      * Offers a batch: learned {@code rewards} (with the absorbing state's {@code terminalValue}) for
      * GAIL/AIRL, or null to learn from the env's rewards.
      */
+    @Override
+    public Offered offerBatch(RolloutBatch batch, float[] rewards, double terminalValue) {
+        Result result = offer(batch, rewards, terminalValue);
+        return new Offered(result.outcome(), result.policy());
+    }
+
     public Result offer(RolloutBatch batch, float[] rewards, double terminalValue) {
         if (seenBatches.put(batch.batchId(), Boolean.TRUE) != null) {
             duplicatesDropped++;

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
  */
 final class ActiveRun {
 
-    final BatchLearner learner;
+    final io.github.imitation.algo.RolloutLearner learner;
     final AtomicLong kafkaBytes = new AtomicLong();
     private volatile RunRecord record;
     private volatile long lastPublishedMillis;
@@ -20,7 +20,7 @@ final class ActiveRun {
     /** When the learner last applied a batch (or the run started or resumed here). */
     volatile long lastProgressMillis = System.currentTimeMillis();
 
-    ActiveRun(RunRecord record, BatchLearner learner) {
+    ActiveRun(RunRecord record, io.github.imitation.algo.RolloutLearner learner) {
         this.record = record;
         this.learner = learner;
     }

@@ -7,6 +7,8 @@ import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.bc.BehaviorCloning;
 import io.github.imitation.algo.dagger.Dagger;
 import io.github.imitation.algo.dagger.DaggerConfig;
+import io.github.imitation.algo.RolloutLearner;
+import io.github.imitation.algo.offpolicy.OffPolicyBatchLearner;
 import io.github.imitation.algo.ppo.BatchLearner;
 import io.github.imitation.data.DemonstrationPairs;
 import io.github.imitation.data.Trajectory;
@@ -166,7 +168,7 @@ public class RunManager {
             }
         }
         RunRecord record = new RunRecord(spec, RunStatus.started(System.currentTimeMillis()));
-        BatchLearner learner = spec.usesRollouts() ? newLearner(spec) : null;
+        RolloutLearner learner = spec.usesRollouts() ? newLearner(spec) : null;
         ActiveRun run = new ActiveRun(record, learner);
         if (runs.putIfAbsent(spec.runId(), run) != null) {
             if (learner != null) {
@@ -178,14 +180,23 @@ public class RunManager {
         if (learner != null) {
             publisher.policy(learner.latest());
             LOG.infof("run %s: %s on %s, %d env steps, policy v0 published", spec.runId(), spec.algo(), spec.env(),
-                    spec.ppoConfig().totalTimesteps());
+                    spec.envStepBudget());
         } else {
             offline.submit(() -> trainOffline(run));
         }
         return record;
     }
 
-    private static BatchLearner newLearner(RunSpec spec) {
+    private RolloutLearner newLearner(RunSpec spec) {
+        if (spec.offPolicy()) {
+            // IQ-Learn / SQIL: the expert's transitions live in the learner's replay next to the rollouts.
+            List<Trajectory> demos = demonstrations.catalog().trajectories(spec.dataset());
+            if (spec.maxDemonstrations() != null && demos.size() > spec.maxDemonstrations()) {
+                demos = demos.subList(0, spec.maxDemonstrations());
+            }
+            return new OffPolicyBatchLearner(spec.runId(), spec.env(), demos,
+                    spec.offPolicyConfig().withSubsample(spec.subsample()), spec.seed());
+        }
         return new BatchLearner(spec.runId(), spec.env(), spec.algo(), spec.ppoConfig(), spec.seed(), spec.maxPolicyLag(),
                 spec.ppoConfig().totalTimesteps());
     }
@@ -237,13 +248,13 @@ public class RunManager {
         }
         run.kafkaBytes.addAndGet(recordBytes);
         boolean wasStalled = run.record().status().stalled() != null;
-        BatchLearner learner = run.learner;
-        BatchLearner.Result result;
+        RolloutLearner learner = run.learner;
+        RolloutLearner.Offered result;
         synchronized (run) {
-            result = learner.offer(batch, rewards, terminalValue);
-            if (result.outcome() == BatchLearner.Outcome.APPLIED) {
+            result = learner.offerBatch(batch, rewards, terminalValue);
+            if (result.outcome() == RolloutLearner.Outcome.APPLIED && learner instanceof BatchLearner ppo) {
                 // Checkpoint before publishing: a version on the topic is always one the checkpoint can resume.
-                Checkpoints.writeLearner(checkpointFile(run.runId()), learner.checkpoint());
+                Checkpoints.writeLearner(checkpointFile(run.runId()), ppo.checkpoint());
             }
         }
         long now = System.currentTimeMillis();
@@ -369,14 +380,15 @@ public class RunManager {
             return;
         }
         RunSpec spec = record.spec();
-        if (record.status().phase().finished() || !spec.usesRollouts()) {
+        // BC, DAgger and the off-policy learners (their replay buffer is not checkpointed) do not resume.
+        if (record.status().phase().finished() || !spec.usesRollouts() || spec.offPolicy()) {
             RunRecord shown = record.status().phase().finished() ? record
                     : record.withStatus(record.status().finished(RunStatus.Phase.FAILED,
                             "interrupted by a restart (" + spec.algo() + " runs do not resume)", System.currentTimeMillis()));
             runs.putIfAbsent(record.runId(), new ActiveRun(shown, null));
             return;
         }
-        BatchLearner learner = newLearner(spec);
+        BatchLearner learner = (BatchLearner) newLearner(spec);
         Path checkpoint = checkpointFile(spec.runId());
         if (Files.exists(checkpoint)) {
             learner.restore(Checkpoints.readLearner(checkpoint));
@@ -425,7 +437,7 @@ public class RunManager {
             registry.gauge("imitation.policy.run.stalled", tags, run, r -> r.record().status().stalled() != null ? 1 : 0);
         }
 
-        void batches(BatchLearner.Outcome outcome) {
+        void batches(RolloutLearner.Outcome outcome) {
             switch (outcome) {
                 case APPLIED -> applied.increment();
                 case STALE -> stale.increment();

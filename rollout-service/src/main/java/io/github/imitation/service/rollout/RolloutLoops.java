@@ -89,7 +89,7 @@ public class RolloutLoops {
             started.offer(policies.get(runId));
             started.start();
             LOG.infof("run %s: rolling out %s in %d envs x %d steps per batch as worker %s", runId, record.spec().env(),
-                    record.spec().ppoConfig().numEnvs(), record.spec().ppoConfig().numSteps(), workerId);
+                    record.spec().rolloutEnvs(), record.spec().rolloutSteps(), workerId);
         }
     }
 

@@ -253,8 +253,8 @@ final class RunLoop implements Runnable {
         long since = System.currentTimeMillis();
         while (!stopped) {
             try {
-                return new RolloutWorker(spec.runId(), workerId, spec.env(), spec.ppoConfig().numEnvs(),
-                        spec.ppoConfig().numSteps(), seed, () -> !stopped);
+                return new RolloutWorker(spec.runId(), workerId, spec.env(), spec.rolloutEnvs(),
+                        spec.rolloutSteps(), seed, () -> !stopped);
             } catch (EnvConnectionException e) {
                 LOG.warnf("run %s: cannot open the env %s for rollouts (%s), down for %d s; next try in %.1f s",
                         spec.runId(), spec.env(), e.getMessage(), (System.currentTimeMillis() - since) / 1000,

@@ -1,0 +1,134 @@
+package io.github.imitation.algo.offpolicy;
+
+import io.github.imitation.algo.RolloutLearner;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.messages.PolicyVersion;
+import io.github.imitation.messages.RolloutBatch;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * IQ-Learn or SQIL fed by rollout batches (the pipeline's learner in policy-service): every transition of a
+ * batch goes into the replay buffer, whatever policy version acted (off-policy learning has no policy-lag
+ * limit: nothing is stale), then {@code updatesPerStep} gradient steps per transition received are taken and a
+ * new policy version is exported. Before {@code learningStarts} transitions the published policy is the
+ * uniform random one (the learner's own loop acts randomly then too). A batch seen before is dropped.
+ */
+public final class OffPolicyBatchLearner implements RolloutLearner {
+
+    private static final int REMEMBERED_BATCH_IDS = 4096;
+
+    private final String runId;
+    private final String envId;
+    private final OffPolicyImitation learner;
+    private final long maxEnvSteps;
+    private final Map<String, Boolean> seenBatches = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_BATCH_IDS;
+        }
+    };
+    private long version;
+    private long duplicatesDropped;
+    private PolicyVersion latest;
+
+    public OffPolicyBatchLearner(String runId, String envId, List<Trajectory> demonstrations, OffPolicyConfig config, long seed) {
+        if (config.offline()) {
+            throw new IllegalArgumentException("an offline run takes no rollouts");
+        }
+        this.runId = runId;
+        this.envId = envId;
+        this.learner = new OffPolicyImitation(envId, demonstrations, config, seed);
+        this.maxEnvSteps = config.totalEnvSteps();
+        this.latest = export();
+    }
+
+    @Override
+    public Offered offerBatch(RolloutBatch batch, float[] rewards, double terminalValue) {
+        if (seenBatches.put(batch.batchId(), Boolean.TRUE) != null) {
+            duplicatesDropped++;
+            return new Offered(Outcome.DUPLICATE, Optional.empty());
+        }
+        if (budgetSpent()) {
+            return new Offered(Outcome.BUDGET_SPENT, Optional.empty());
+        }
+        if (!batch.discrete()) {
+            throw new IllegalArgumentException("batch " + batch.batchId() + " has Box actions; this learner takes Discrete ones");
+        }
+        int n = batch.numSteps() * batch.numEnvs();
+        int obsSize = batch.observationSize();
+        int added = 0;
+        for (int e = 0; e < n; e++) {
+            if ((batch.flags()[e] & RolloutBatch.VALID) == 0) {
+                continue;
+            }
+            // Time-major: the next observation of entry t*numEnvs+i is entry (t+1)*numEnvs+i, or the batch's last
+            // observation of env i (with next-step autoreset the entry after an episode's end holds its final
+            // observation, not a reset one).
+            int next = e + batch.numEnvs();
+            boolean terminated = (batch.flags()[e] & RolloutBatch.TERMINATED) != 0;
+            float[] nextSource = next < n ? batch.observations() : batch.lastObservations();
+            int nextOffset = next < n ? next * obsSize : (e % batch.numEnvs()) * obsSize;
+            learner.addTransition(batch.observations(), e * obsSize, batch.discreteActions()[e], batch.envRewards()[e],
+                    nextSource, nextOffset, terminated);
+            added++;
+        }
+        if (learner.learning()) {
+            long updates = (long) added * learner.config().updatesPerStep();
+            for (long u = 0; u < updates; u++) {
+                learner.update();
+            }
+        }
+        version++;
+        latest = export();
+        return new Offered(Outcome.APPLIED, Optional.of(latest));
+    }
+
+    private PolicyVersion export() {
+        return PolicyVersion.of(runId, version, envId, learner.config().algorithm().id(), learner.envSteps(),
+                OnnxPolicyExporter.toBytes(learner.actingPolicy().withVersion(version)));
+    }
+
+    /** Gradient steps taken so far. */
+    public long updates() {
+        return learner.updates();
+    }
+
+    @Override
+    public PolicyVersion latest() {
+        return latest;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public long envSteps() {
+        return learner.envSteps();
+    }
+
+    @Override
+    public long staleDropped() {
+        return 0;
+    }
+
+    @Override
+    public long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+
+    @Override
+    public boolean budgetSpent() {
+        return learner.envSteps() >= maxEnvSteps;
+    }
+
+    @Override
+    public void close() {
+        learner.close();
+    }
+}
