@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;
+import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.algo.adversarial.AdversarialDefaults;
+import io.github.imitation.algo.adversarial.AdversarialImitation;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxPolicyExporter;
 import io.github.imitation.algo.offpolicy.OffPolicyConfig;
 import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
 import io.github.imitation.algo.offpolicy.OffPolicyImitation;
@@ -48,7 +54,8 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
             description = "env ids (default: ${DEFAULT-VALUE})")
     List<String> envs;
 
-    @Option(names = "--algo", split = ",", defaultValue = "iq-learn,sqil", description = "iq-learn, sqil (default: ${DEFAULT-VALUE})")
+    @Option(names = "--algo", split = ",", defaultValue = "iq-learn,sqil", description = "iq-learn, sqil, gail (the "
+            + "on-policy reference: evaluated the same way every --gail-eval-interval env steps) (default: ${DEFAULT-VALUE})")
     List<String> algos;
 
     @Option(names = "--offline", description = "offline IQ-Learn (no env steps) next to BC, on the subsampled trajectories")
@@ -69,6 +76,10 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
 
     @Option(names = "--max-env-steps", description = "online budget (default: the env's: CartPole 20k, Acrobot 50k, others 100k)")
     Long maxEnvSteps;
+
+    @Option(names = "--gail-eval-interval", defaultValue = "5000", description = "GAIL: env steps between its evaluations "
+            + "(at the end of the PPO update that crosses each multiple) (default: ${DEFAULT-VALUE})")
+    long gailEvalInterval;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a setting of OffPolicyConfig (repeatable)")
     List<String> set = new ArrayList<>();
@@ -145,6 +156,28 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
         List<double[]> points = new ArrayList<>();
         if (algo.equals("bc")) {
             policy = PaperProtocol.bc(env, demos, k, PaperProtocol.bcConfig(), seed).policy();
+        } else if (algo.equals("gail")) {
+            AdversarialConfig config = AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL);
+            if (maxEnvSteps != null) {
+                config = config.withPpoBudget(maxEnvSteps);
+            }
+            line.put("budget", config.ppo().totalTimesteps());
+            try (AdversarialImitation gail = new AdversarialImitation(env, demos, k, config, seed)) {
+                long[] nextEval = {gailEvalInterval};
+                gail.train(round -> {
+                    long steps = round.ppo().envSteps();
+                    if (steps >= nextEval[0]) {
+                        nextEval[0] = (steps / gailEvalInterval + 1) * gailEvalInterval;
+                        // The same evaluation as the off-policy learners' (OffPolicyImitation.evaluate): greedy, through
+                        // ONNX Runtime, 10 episodes from the same start states.
+                        EvaluationResult e = evaluateGreedy(gail.policy(), env, 10, seed);
+                        points.add(new double[] {steps, e.meanReturn()});
+                        curve.addArray().add(steps).add(BenchJson.round(e.meanReturn(), 2));
+                    }
+                });
+                policy = gail.policy();
+                envSteps = gail.envSteps();
+            }
         } else {
             OffPolicyConfig.Algorithm a = algo.equals("sqil") ? OffPolicyConfig.Algorithm.SQIL : OffPolicyConfig.Algorithm.IQ_LEARN;
             OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(env, a, offline), overrides).withSubsample(k);
@@ -177,6 +210,12 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
         line.put("seconds", BenchJson.round(seconds, 1));
         BenchJson.machine(line, "machine");
         return line;
+    }
+
+    private static EvaluationResult evaluateGreedy(PolicySnapshot snapshot, String env, int episodes, long seed) {
+        try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(snapshot))) {
+            return Evaluation.evaluate(onnx, env, episodes, seed + 1_000_000L, true);
+        }
     }
 
     /**
