@@ -1,0 +1,70 @@
+package io.github.imitation.algo.offpolicy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.imitation.algo.RolloutLearner;
+import io.github.imitation.data.DemonstrationCollector;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.VectorEnv;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.messages.PolicyVersion;
+import io.github.imitation.messages.RolloutBatch;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.policy.RandomPolicy;
+import io.github.imitation.rollout.RolloutWorker;
+import io.github.imitation.testing.Controllers;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's off-policy learner fed by a real rollout worker, in one process: it learns, and drops nothing but redeliveries. */
+class OffPolicyBatchLearnerTest {
+
+    private static final String CARTPOLE = "CartPole-v1";
+
+    @Test
+    void fedByARolloutWorkerItLearnsAndKeepsEveryBatch() {
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 1), new Controllers.CartPole(CARTPOLE), 1, 3,
+                true);
+        OffPolicyConfig config = OffPolicyDefaults.forEnv(CARTPOLE, OffPolicyConfig.Algorithm.IQ_LEARN, false).withTotalEnvSteps(
+                Long.getLong("steps", 6000));
+        long[] versions = {0};
+        RolloutBatch first = null;
+        try (OffPolicyBatchLearner learner = new OffPolicyBatchLearner("run", CARTPOLE, demos, config, 1);
+                RolloutWorker worker = new RolloutWorker("run", "w", CARTPOLE, Integer.getInteger("envs", 4),
+                        Integer.getInteger("numSteps", 16), 1)) {
+            PolicyVersion acting = learner.latest();
+            while (!learner.budgetSpent()) {
+                RolloutBatch batch;
+                try (OnnxPolicy policy = OnnxPolicy.load(acting.onnx(), OnnxPolicy.Options.defaults().withSeed(versions[0]))) {
+                    batch = worker.collect(policy, acting.version());
+                }
+                if (first == null) {
+                    first = batch;
+                }
+                RolloutLearner.Offered offered = learner.offerBatch(batch, null, 0);
+                assertEquals(RolloutLearner.Outcome.APPLIED, offered.outcome());
+                acting = offered.policy().orElseThrow();
+                versions[0]++;
+                if (Boolean.getBoolean("trace") && versions[0] % 20 == 0) {
+                    try (OnnxPolicy p = OnnxPolicy.load(acting.onnx())) {
+                        System.out.printf("steps %d v%d eval %.1f%n", learner.envSteps(), acting.version(),
+                                Evaluation.evaluate(p, CARTPOLE, 10, 1_000_000, true).meanReturn());
+                    }
+                }
+            }
+            assertEquals(RolloutLearner.Outcome.DUPLICATE, learner.offerBatch(first, null, 0).outcome());
+            assertEquals(1, learner.duplicatesDropped());
+            assertEquals(0, learner.staleDropped());
+            var env = EnvRegistry.make(CARTPOLE);
+            double random = Evaluation.evaluate(new RandomPolicy(env.observationSpace(), env.actionSpace(), 1), CARTPOLE, 20, 500,
+                    true).meanReturn();
+            double learned;
+            try (OnnxPolicy policy = OnnxPolicy.load(learner.latest().onnx())) {
+                learned = Evaluation.evaluate(policy, CARTPOLE, 20, 1000, true).meanReturn();
+            }
+            assertTrue(learned > random + 100, "IQ-Learn fed by rollout batches " + learned + " vs random " + random);
+        }
+    }
+}
