@@ -2,7 +2,7 @@ package io.github.imitation.cli;
 
 import io.github.imitation.algo.offpolicy.OffPolicyConfig;
 import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
-import io.github.imitation.algo.offpolicy.OffPolicyImitation;
+import io.github.imitation.algo.offpolicy.OffPolicyTrainer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;
@@ -152,7 +152,7 @@ final class TrainingRuns {
         long budget = offline ? config.offlineUpdates() : config.totalEnvSteps();
         Progress progress = new Progress(System.err, quiet, name + (offline ? " (offline) " : " ") + envId, budget);
         try (RunDirectory run = new RunDirectory(out, envId, name, seed, Json.mapper());
-                OffPolicyImitation trainer = new OffPolicyImitation(envId, demonstrations, config, seed)) {
+                OffPolicyTrainer trainer = OffPolicyTrainer.create(envId, demonstrations, config, seed)) {
             boolean isOffline = offline;
             PolicySnapshot result = trainer.train(p -> {
                 ObjectNode line = run.metrics().newLine();

@@ -15,7 +15,17 @@ public sealed interface ActionHead {
     record Categorical(int n) implements ActionHead {
     }
 
-    record Gaussian(float[] logStd, float[] low, float[] high) implements ActionHead {
+    /**
+     * A diagonal Gaussian over Box actions. {@code squashed}: the network's output u is squashed into the bounds,
+     * {@code low + (tanh(u) + 1) / 2 · (high − low)} (a SAC actor's greedy action), and that is the mean; else
+     * the output is the mean itself. {@code logStd} is state-independent (for a squashed head: the exploration
+     * noise a sampler adds).
+     */
+    record Gaussian(float[] logStd, float[] low, float[] high, boolean squashed) implements ActionHead {
+
+        public Gaussian(float[] logStd, float[] low, float[] high) {
+            this(logStd, low, high, false);
+        }
 
         public Gaussian {
             if (logStd.length != low.length || low.length != high.length) {
@@ -43,6 +53,17 @@ public sealed interface ActionHead {
 
         public int actionSize() {
             return logStd.length;
+        }
+
+        /** The mean for a network output (squashed into the bounds when {@link #squashed()}), in place. */
+        public float[] meanOf(float[] output) {
+            if (squashed) {
+                for (int i = 0; i < output.length; i++) {
+                    float t = (float) Math.tanh(output[i]);
+                    output[i] = (t + 1f) * (0.5f * (high[i] - low[i])) + low[i];
+                }
+            }
+            return output;
         }
     }
 }

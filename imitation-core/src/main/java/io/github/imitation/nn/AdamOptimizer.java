@@ -111,6 +111,18 @@ public final class AdamOptimizer {
     }
 
     /** A learning-rate tracker whose value the owner sets; read by DJL's Adam at each update. */
+    /**
+     * Clears the parameters' gradients without a step: after a backward pass whose gradients are for another
+     * optimizer's parameters (an actor loss through a critic), so they do not leak into this one's next step.
+     */
+    public void clearGradients() {
+        for (NDArray p : parameters) {
+            try (NDArray g = p.getGradient()) {
+                g.muli(0f);
+            }
+        }
+    }
+
     private static final class AdjustableRate implements Tracker {
         private volatile float value;
 

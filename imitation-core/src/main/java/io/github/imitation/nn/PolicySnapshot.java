@@ -48,6 +48,7 @@ public record PolicySnapshot(String envId, Space observationSpace, Space actionS
 
     /** Logits (Discrete) or mean (Box) for one observation, by the plain-Java reference forward pass. */
     public float[] forward(float[] observation) {
-        return network.forward(normalizer.apply(observation));
+        float[] output = network.forward(normalizer.apply(observation));
+        return head instanceof ActionHead.Gaussian g ? g.meanOf(output) : output;
     }
 }

@@ -97,8 +97,23 @@ public final class OnnxPolicyExporter {
         greedy.assignTo(context.floatOutput(OUTPUT_ACTION, 1));
     }
 
-    private static void gaussianOutputs(ONNXContext context, ONNXRef<?> mean, ActionHead.Gaussian head, Box bounds) {
+    private static void gaussianOutputs(ONNXContext context, ONNXRef<?> output, ActionHead.Gaussian head, Box bounds) {
         int size = head.actionSize();
+        ONNXRef<?> mean = output;
+        if (head.squashed()) {
+            // low + (tanh(u) + 1) · (high − low)/2, in the order ActionHead.Gaussian#meanOf computes it.
+            float[] halfRange = new float[size];
+            for (int i = 0; i < size; i++) {
+                halfRange[i] = 0.5f * (bounds.high()[i] - bounds.low()[i]);
+            }
+            ONNXRef<?> squashed = context.operation(OnnxOps.TANH, List.of(output), "squash_tanh");
+            ONNXRef<?> shifted = context.operation(ONNXOperators.ADD, List.of(squashed, context.constant("squash_one", 1f)),
+                    "squash_shift");
+            ONNXRef<?> scaled = context.operation(ONNXOperators.MUL, List.of(shifted, context.array("squash_half_range",
+                    halfRange)), "squash_scale");
+            mean = context.operation(ONNXOperators.ADD, List.of(scaled, context.array("squash_low", bounds.low())),
+                    "squashed_mean");
+        }
         mean.assignTo(context.floatOutput(OUTPUT_MEAN, size));
         // The learned log-std does not depend on the state; broadcast it to the mean's [batch, act_dim] shape
         // so that consumers see one row per observation.

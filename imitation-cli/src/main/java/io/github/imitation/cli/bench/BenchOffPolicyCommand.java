@@ -12,7 +12,7 @@ import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.onnx.OnnxPolicyExporter;
 import io.github.imitation.algo.offpolicy.OffPolicyConfig;
 import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
-import io.github.imitation.algo.offpolicy.OffPolicyImitation;
+import io.github.imitation.algo.offpolicy.OffPolicyTrainer;
 import io.github.imitation.cli.BenchJson;
 import io.github.imitation.cli.ExpertCache;
 import io.github.imitation.cli.PaperProtocol;
@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
 public final class BenchOffPolicyCommand implements Callable<Integer> {
 
     /** The levels to reach (the targets). */
-    static final Map<String, Double> LEVELS = Map.of("CartPole-v1", 475.0, "Acrobot-v1", -85.0, "MountainCar-v0", -110.0);
+    static final Map<String, Double> LEVELS = Map.of("CartPole-v1", 475.0, "Acrobot-v1", -85.0, "MountainCar-v0", -110.0,
+            "Pendulum-v1", -200.0, "MountainCarContinuous-v0", 90.0);
 
     @Option(names = "--env", split = ",", defaultValue = "CartPole-v1,Acrobot-v1,MountainCar-v0",
             description = "env ids (default: ${DEFAULT-VALUE})")
@@ -185,7 +186,7 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
                 config = config.withTotalEnvSteps(maxEnvSteps);
             }
             line.put("budget", offline ? config.offlineUpdates() : config.totalEnvSteps());
-            try (OffPolicyImitation trainer = new OffPolicyImitation(env, demos, config, seed)) {
+            try (OffPolicyTrainer trainer = OffPolicyTrainer.create(env, demos, config, seed)) {
                 policy = trainer.train(p -> {
                     points.add(new double[] {offline ? p.updates() : p.envSteps(), p.evalMeanReturn()});
                     curve.addArray().add(offline ? p.updates() : p.envSteps()).add(BenchJson.round(p.evalMeanReturn(), 2));

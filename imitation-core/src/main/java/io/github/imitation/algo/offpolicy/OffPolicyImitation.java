@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * {@code evalInterval} env steps (updates offline) the greedy policy, exported to ONNX as it will be served,
  * is evaluated. Discrete action spaces; everything seeded.
  */
-public final class OffPolicyImitation implements AutoCloseable {
+public final class OffPolicyImitation implements OffPolicyTrainer {
 
     private static final float CLIP = 10f;
     /** Floor of the normalizer's std: a dimension constant in the demonstrations must not blow up the others' scale. */
@@ -67,9 +67,8 @@ public final class OffPolicyImitation implements AutoCloseable {
     public OffPolicyImitation(String envId, List<Trajectory> demonstrations, OffPolicyConfig config, long seed) {
         var spec = EnvRegistry.spec(envId);
         if (!(spec.actionSpace() instanceof Discrete discrete)) {
-            throw new IllegalArgumentException(envId + " has a Box action space " + spec.actionSpace() + ": "
-                    + config.algorithm().id() + " here learns a soft-Q function over Discrete actions; the Box variant "
-                    + "(SAC) is not built yet");
+            throw new IllegalArgumentException(envId + " has a Box action space " + spec.actionSpace() + ": the soft-Q "
+                    + "learner takes Discrete actions; Box action spaces go to SacImitation (OffPolicyTrainer.create)");
         }
         this.envId = envId;
         this.config = config;
@@ -99,11 +98,16 @@ public final class OffPolicyImitation implements AutoCloseable {
         this.expertMask = batch.expertMask();
     }
 
-    private static ObservationNormalizer normalizer(ReplayBuffer expert) {
-        RunningMeanStd stats = new RunningMeanStd(expert.observationSize());
-        stats.update(expert.observations(), expert.size());
-        float[] mean = new float[expert.observationSize()];
-        float[] std = new float[expert.observationSize()];
+    static ObservationNormalizer normalizer(ReplayBuffer expert) {
+        return normalizer(expert.observations(), expert.size(), expert.observationSize());
+    }
+
+    /** Mean and std (floored) of {@code rows} observations, clipped at ±10. */
+    static ObservationNormalizer normalizer(float[] observations, int rows, int size) {
+        RunningMeanStd stats = new RunningMeanStd(size);
+        stats.update(observations, rows);
+        float[] mean = new float[size];
+        float[] std = new float[size];
         for (int j = 0; j < mean.length; j++) {
             mean[j] = (float) stats.mean(j);
             std[j] = Math.max((float) stats.std(j), MIN_STD);
@@ -112,6 +116,7 @@ public final class OffPolicyImitation implements AutoCloseable {
     }
 
     /** Trains with the configured budget, reporting every evaluation; returns the final policy. */
+    @Override
     public PolicySnapshot train(Consumer<OffPolicyProgress> listener) {
         long start = System.nanoTime();
         if (config.offline()) {
@@ -254,10 +259,12 @@ public final class OffPolicyImitation implements AutoCloseable {
         }
     }
 
+    @Override
     public long envSteps() {
         return envSteps;
     }
 
+    @Override
     public long updates() {
         return updates;
     }

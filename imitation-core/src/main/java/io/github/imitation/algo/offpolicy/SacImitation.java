@@ -1,0 +1,295 @@
+package io.github.imitation.algo.offpolicy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.imitation.data.Trajectory;
+import io.github.imitation.env.Box;
+import io.github.imitation.env.Env;
+import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.env.Space;
+import io.github.imitation.eval.Evaluation;
+import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.AdamOptimizer;
+import io.github.imitation.nn.DjlRuntime;
+import io.github.imitation.nn.GraphScalars;
+import io.github.imitation.nn.Mlp;
+import io.github.imitation.nn.ObservationNormalizer;
+import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.onnx.OnnxPolicy;
+import io.github.imitation.onnx.OnnxPolicyExporter;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * IQ-Learn or SQIL for Box actions on soft actor-critic (Haarnoja et al. 2018), with a fixed temperature α as
+ * IQ-Learn's authors ran it: a {@link TwinCritic} learns Q with the imitation objective, a
+ * {@link SquashedGaussianActor} follows it. The soft value is sampled, {@code V(s) = min Q(s, ã) − α log π(ã|s)}
+ * with {@code ã ~ π(s)}; V(s') comes from the target critics.
+ * <ul>
+ *   <li>critic, IQ-Learn: for each of the two Q-networks, {@code −E_expert[r] + E[V(s) − γV(s')] + c E[r²]} with
+ *       {@code r = Q(s, a) − γ V(s')} (the value and χ² terms over the expert's transitions or all, as
+ *       {@link OffPolicyConfig#valueLoss()} and {@link OffPolicyConfig#chi2()} say), averaged;</li>
+ *   <li>critic, SQIL: the squared soft Bellman error with reward 1 on expert transitions, 0 on the learner's;</li>
+ *   <li>actor (both): {@code E_s[α log π(ã|s) − min Q(s, ã)]} over the minibatch's states.</li>
+ * </ul>
+ * One critic and one actor step per env step once {@code learningStarts} transitions (random actions) are
+ * stored; the targets follow with τ = 0.005 after each. Exported as a Gaussian policy whose mean is the
+ * squashed greedy action {@code tanh(μ(s))} scaled to the bounds.
+ */
+public final class SacImitation implements OffPolicyTrainer {
+
+    private static final float TAU = 0.005f;
+    /** The exported model's exploration noise: a tenth of each dimension's half range. */
+    private static final float EXPLORATION_FRACTION = 0.1f;
+
+    private final String envId;
+    private final OffPolicyConfig config;
+    private final Space observationSpace;
+    private final Box actionSpace;
+    private final int obsSize;
+    private final int actSize;
+    private final ContinuousReplayBuffer expert;
+    private final ContinuousReplayBuffer learner;
+    private final ObservationNormalizer normalizer;
+    private final SplittableRandom random;
+    private final long seed;
+    private final Engine engine;
+    private final NDManager manager;
+    private final SquashedGaussianActor actor;
+    private final TwinCritic critic;
+    private final AdamOptimizer actorOptimizer;
+    private final AdamOptimizer criticOptimizer;
+    private final float alpha;
+    private final int rows;
+    private final float[] obs;
+    private final float[] nextObs;
+    private final float[] acts;
+    private final float[] notDone;
+    private final float[] mask;
+    private long envSteps;
+    private long updates;
+    private double lastLoss = Double.NaN;
+    private double lastExpert = Double.NaN;
+    private double lastLearner = Double.NaN;
+
+    public SacImitation(String envId, List<Trajectory> demonstrations, OffPolicyConfig config, long seed) {
+        var spec = EnvRegistry.spec(envId);
+        if (!(spec.actionSpace() instanceof Box box)) {
+            throw new IllegalArgumentException(envId + " has no Box action space");
+        }
+        if (config.offline()) {
+            throw new IllegalArgumentException(envId + ": offline IQ-Learn for Box action spaces is not built yet (online only)");
+        }
+        this.envId = envId;
+        this.config = config;
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.observationSpace = spec.observationSpace();
+        this.actionSpace = box;
+        this.obsSize = observationSpace.flatSize();
+        this.actSize = box.flatSize();
+        this.expert = ContinuousReplayBuffer.ofDemonstrations(demonstrations, box, config.subsample(), seed);
+        this.learner = new ContinuousReplayBuffer(obsSize, actSize, config.replayCapacity());
+        this.normalizer = config.normalizeObservations()
+                ? OffPolicyImitation.normalizer(expert.observations(), expert.size(), obsSize)
+                : ObservationNormalizer.identity(obsSize);
+        this.alpha = (float) config.temperature();
+        this.engine = DjlRuntime.engine();
+        this.manager = engine.newBaseManager();
+        this.actor = new SquashedGaussianActor(manager, obsSize, actSize, config.hiddenSizes(), random.split());
+        this.critic = new TwinCritic(manager, obsSize, actSize, config.hiddenSizes(), random.split());
+        this.actorOptimizer = new AdamOptimizer(actor.parameters(), (float) config.learningRate(), 1e-8f);
+        this.criticOptimizer = new AdamOptimizer(critic.parameters(), (float) config.learningRate(), 1e-8f);
+        critic.initTargets();
+        this.rows = 2 * config.batchSize();
+        this.obs = new float[rows * obsSize];
+        this.nextObs = new float[rows * obsSize];
+        this.acts = new float[rows * actSize];
+        this.notDone = new float[rows];
+        this.mask = new float[rows];
+        java.util.Arrays.fill(mask, 0, config.batchSize(), 1f);
+    }
+
+    @Override
+    public PolicySnapshot train(Consumer<OffPolicyProgress> listener) {
+        long start = System.nanoTime();
+        try (Env env = EnvRegistry.make(envId)) {
+            float[] o = new float[obsSize];
+            float[] next = new float[obsSize];
+            float[] normalized = new float[obsSize];
+            float[] squashed = new float[actSize];
+            float[] envAction = new float[actSize];
+            env.resetInto(seed, o);
+            ArrayDeque<Double> recent = new ArrayDeque<>();
+            double episodeReturn = 0;
+            Mlp acting = actor.freeze();
+            while (envSteps < config.totalEnvSteps()) {
+                if (learner.size() < config.learningStarts()) {
+                    for (int j = 0; j < actSize; j++) {
+                        squashed[j] = (float) random.nextDouble(-1, 1);
+                    }
+                } else {
+                    normalizer.applyInto(o, 0, normalized, 0);
+                    SquashedGaussianActor.act(acting, normalized, actSize, false, random, squashed);
+                }
+                for (int j = 0; j < actSize; j++) {
+                    float low = actionSpace.low()[j];
+                    float high = actionSpace.high()[j];
+                    envAction[j] = Math.min(Math.max(low + (squashed[j] + 1f) * 0.5f * (high - low), low), high);
+                }
+                env.stepInto(envAction, next);
+                envSteps++;
+                episodeReturn += env.reward();
+                learner.add(o, 0, squashed, 0, next, 0, env.terminated());
+                if (env.terminated() || env.truncated()) {
+                    recent.addLast(episodeReturn);
+                    if (recent.size() > 20) {
+                        recent.removeFirst();
+                    }
+                    episodeReturn = 0;
+                    env.resetInto(null, o);
+                } else {
+                    System.arraycopy(next, 0, o, 0, obsSize);
+                }
+                if (learner.size() >= config.learningStarts()) {
+                    for (int u = 0; u < config.updatesPerStep(); u++) {
+                        update();
+                    }
+                    acting = actor.freeze();
+                }
+                if (envSteps % config.evalInterval() == 0 || envSteps == config.totalEnvSteps()) {
+                    EvaluationResult eval = evaluate(policy(), config.evalEpisodes());
+                    listener.accept(new OffPolicyProgress(envSteps, updates, eval.meanReturn(), eval.stdReturn(),
+                            recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), lastLoss,
+                            lastExpert, lastLearner, (System.nanoTime() - start) / 1e9));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(envId + ": " + e.getMessage(), e);
+        }
+        return policy();
+    }
+
+    private NDArray noise(NDManager scope) {
+        float[] e = new float[rows * actSize];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = (float) SquashedGaussianActor.gaussian(random);
+        }
+        return scope.create(e, new Shape(rows, actSize));
+    }
+
+    /** One critic step, one actor step, then the targets. */
+    void update() {
+        int b = config.batchSize();
+        expert.sampleInto(0, b, random, obs, nextObs, acts, notDone);
+        learner.sampleInto(b, b, random, obs, nextObs, acts, notDone);
+        float[] nObs = new float[obs.length];
+        float[] nNext = new float[nextObs.length];
+        for (int r = 0; r < rows; r++) {
+            normalizer.applyInto(obs, r * obsSize, nObs, r * obsSize);
+            normalizer.applyInto(nextObs, r * obsSize, nNext, r * obsSize);
+        }
+        boolean log = (updates + 1) % 100 == 0;
+        float gamma = (float) config.gamma();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray o = scope.create(nObs, new Shape(rows, obsSize));
+            NDArray n = scope.create(nNext, new Shape(rows, obsSize));
+            NDArray a = scope.create(acts, new Shape(rows, actSize));
+            NDArray nd = scope.create(notDone);
+            NDArray m = scope.create(mask);
+            float perExpert = 1f / b;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray[] nextSample = actor.sample(n, noise(scope));
+                NDArray nextV = critic.targetMin(n, nextSample[0].stopGradient())
+                        .sub(GraphScalars.mul(nextSample[1].stopGradient(), alpha));
+                NDArray y = GraphScalars.mul(nextV.mul(nd), gamma);
+                NDArray[] q = critic.both(o, a);
+                NDArray loss;
+                NDArray expertDiag;
+                NDArray learnerDiag;
+                if (config.algorithm() == OffPolicyConfig.Algorithm.SQIL) {
+                    NDArray target = m.add(y);
+                    loss = q[0].sub(target).square().mean().add(q[1].sub(target).square().mean());
+                    expertDiag = GraphScalars.mul(q[0].mul(m).sum(), perExpert);
+                    learnerDiag = GraphScalars.mul(q[0].sum().sub(q[0].mul(m).sum()), perExpert);
+                } else {
+                    NDArray[] current = actor.sample(o, noise(scope));
+                    NDArray v = critic.min(o, current[0].stopGradient()).sub(GraphScalars.mul(current[1].stopGradient(), alpha));
+                    NDArray telescoped = v.sub(y);
+                    NDArray valueTerm = config.valueLoss() == IqLearnObjective.ValueLoss.VALUE ? telescoped.mean()
+                            : GraphScalars.mul(telescoped.mul(m).sum(), perExpert);
+                    loss = null;
+                    NDArray reward0 = null;
+                    for (NDArray qi : q) {
+                        NDArray reward = qi.sub(y);
+                        NDArray li = GraphScalars.mul(reward.mul(m).sum(), perExpert).neg().add(valueTerm);
+                        if (config.chi2() != IqLearnObjective.Chi2.NONE) {
+                            NDArray sq = reward.square();
+                            NDArray chi = config.chi2() == IqLearnObjective.Chi2.ALL ? sq.mean()
+                                    : GraphScalars.mul(sq.mul(m).sum(), perExpert);
+                            li = li.add(GraphScalars.mul(chi, (float) config.chi2Weight()));
+                        }
+                        loss = loss == null ? li : loss.add(li);
+                        reward0 = reward0 == null ? reward : reward0;
+                    }
+                    loss = GraphScalars.mul(loss, 0.5f);
+                    expertDiag = GraphScalars.mul(reward0.mul(m).sum(), perExpert);
+                    learnerDiag = GraphScalars.mul(reward0.sum().sub(reward0.mul(m).sum()), perExpert);
+                }
+                collector.backward(loss);
+                criticOptimizer.step(0);
+                if (log) {
+                    lastLoss = loss.getFloat();
+                    lastExpert = expertDiag.getFloat();
+                    lastLearner = learnerDiag.getFloat();
+                }
+            }
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray[] sample = actor.sample(o, noise(scope));
+                NDArray actorLoss = GraphScalars.mul(sample[1], alpha).sub(critic.min(o, sample[0])).mean();
+                collector.backward(actorLoss);
+                actorOptimizer.step(0);
+                criticOptimizer.clearGradients();
+            }
+        }
+        critic.polyak(TAU);
+        updates++;
+    }
+
+    private EvaluationResult evaluate(PolicySnapshot policy, int episodes) {
+        try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(policy))) {
+            return Evaluation.evaluate(onnx, envId, episodes, seed + 1_000_000L, true);
+        }
+    }
+
+    /** The greedy policy: {@code tanh(μ(s))} scaled to the bounds. */
+    public PolicySnapshot policy() {
+        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, actor.meanNetwork(),
+                SquashedGaussianActor.head(actionSpace.low(), actionSpace.high(), EXPLORATION_FRACTION),
+                config.algorithm().id(), updates);
+    }
+
+    @Override
+    public long envSteps() {
+        return envSteps;
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    @Override
+    public void close() {
+        critic.close();
+        manager.close();
+    }
+}
