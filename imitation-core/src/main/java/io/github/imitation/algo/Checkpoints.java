@@ -1,5 +1,7 @@
 package io.github.imitation.algo;
 
+import io.github.imitation.algo.offpolicy.OffPolicyBatchLearner;
+
 import io.github.imitation.algo.ppo.BatchLearner;
 import io.github.imitation.algo.ppo.Ppo;
 import io.github.imitation.nn.RunningMeanStd;
@@ -23,6 +25,8 @@ public final class Checkpoints {
     private static final int LEARNER_MAGIC = 0x494C4C43; // "ILLC"
     private static final int DISCRIMINATOR_MAGIC = 0x494C4443; // "ILDC"
     private static final int FORMAT = 1;
+    /** "ILOP": an off-policy learner. */
+    private static final int OFF_POLICY_MAGIC = 0x494C4F50;
 
     /** A discriminator's saved state. */
     public record DiscriminatorState(float[][] parameters, long rounds) {
@@ -61,6 +65,29 @@ public final class Checkpoints {
             Ppo.LearnerState learner = new Ppo.LearnerState(parameters, observations, returns, in.readLong(),
                     in.readLong(), in.readInt(), readDoubles(in));
             return new BatchLearner.Checkpoint(learner, version, stale, duplicates);
+        });
+    }
+
+    public static void writeOffPolicy(Path file, OffPolicyBatchLearner.Checkpoint checkpoint) {
+        write(file, out -> {
+            out.writeInt(OFF_POLICY_MAGIC);
+            out.writeInt(FORMAT);
+            out.writeLong(checkpoint.version());
+            out.writeLong(checkpoint.envSteps());
+            out.writeLong(checkpoint.updates());
+            out.writeLong(checkpoint.duplicatesDropped());
+            writeArrays(out, checkpoint.parameters());
+        });
+    }
+
+    public static OffPolicyBatchLearner.Checkpoint readOffPolicy(Path file) {
+        return read(file, in -> {
+            header(in, OFF_POLICY_MAGIC, file);
+            long version = in.readLong();
+            long envSteps = in.readLong();
+            long updates = in.readLong();
+            long duplicates = in.readLong();
+            return new OffPolicyBatchLearner.Checkpoint(readArrays(in), version, envSteps, updates, duplicates);
         });
     }
 

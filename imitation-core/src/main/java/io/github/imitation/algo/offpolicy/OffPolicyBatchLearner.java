@@ -19,6 +19,13 @@ import java.util.Optional;
  */
 public final class OffPolicyBatchLearner implements RolloutLearner {
 
+    /**
+     * What a restarted learner continues from: the Q-network and the counts. The replay is not kept (it would be
+     * megabytes per version); it refills from new rollouts, and updates resume after one minibatch of them.
+     */
+    public record Checkpoint(float[][] parameters, long version, long envSteps, long updates, long duplicatesDropped) {
+    }
+
     private static final int REMEMBERED_BATCH_IDS = 4096;
 
     private final String runId;
@@ -85,6 +92,18 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
         version++;
         latest = export();
         return new Offered(Outcome.APPLIED, Optional.of(latest));
+    }
+
+    public Checkpoint checkpoint() {
+        return new Checkpoint(learner.parameters(), version, learner.envSteps(), learner.updates(), duplicatesDropped);
+    }
+
+    /** Continues from a checkpoint: the next batch produces version {@code checkpoint.version() + 1}. */
+    public void restore(Checkpoint checkpoint) {
+        learner.restore(checkpoint.parameters(), checkpoint.envSteps(), checkpoint.updates());
+        version = checkpoint.version();
+        duplicatesDropped = checkpoint.duplicatesDropped();
+        latest = export();
     }
 
     private PolicyVersion export() {

@@ -60,6 +60,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     private final float[] expertMask;
     private long envSteps;
     private long updates;
+    private boolean restored;
     private double lastLoss = Double.NaN;
     private double lastExpert = Double.NaN;
     private double lastLearner = Double.NaN;
@@ -201,14 +202,37 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
         envSteps++;
     }
 
-    /** Whether enough transitions of its own are stored for updates ({@code learningStarts}). */
+    /**
+     * Whether enough transitions of its own are stored for updates: {@code learningStarts}, or after a restore one
+     * minibatch (the Q-function has learned already; only the replay was lost).
+     */
     public boolean learning() {
-        return learner == null || learner.size() >= config.learningStarts();
+        return learner == null || learner.size() >= (restored ? config.batchSize() : config.learningStarts());
     }
 
-    /** The policy that should act now: the uniform random one before learning starts, else {@link #policy()}. */
+    /** The Q-network's parameters as plain arrays (for a checkpoint). */
+    public float[][] parameters() {
+        return io.github.imitation.nn.ParameterValues.read(q.parameters());
+    }
+
+    /**
+     * Continues from a checkpoint: the Q-network's parameters (the target starts as their copy) and the counts;
+     * the learner's replay starts empty and refills from new transitions.
+     */
+    public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
+        io.github.imitation.nn.ParameterValues.write(q.parameters(), parameters);
+        q.syncTarget();
+        envSteps = restoredEnvSteps;
+        updates = restoredUpdates;
+        restored = true;
+    }
+
+    /**
+     * The policy that should act now: the uniform random one before learning first starts, else {@link #policy()}
+     * (also right after a restore, while the replay refills).
+     */
     public PolicySnapshot actingPolicy() {
-        return learning() ? policy() : q.uniformSnapshot(envId, objective.name(), updates);
+        return learning() || restored ? policy() : q.uniformSnapshot(envId, objective.name(), updates);
     }
 
     /** One gradient step on a fresh minibatch. */

@@ -67,4 +67,37 @@ class OffPolicyBatchLearnerTest {
             assertTrue(learned > random + 100, "IQ-Learn fed by rollout batches " + learned + " vs random " + random);
         }
     }
+
+    @Test
+    void aRestoredLearnerContinuesFromItsCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 1), new Controllers.CartPole(CARTPOLE), 1, 3,
+                true);
+        OffPolicyConfig config = OffPolicyDefaults.forEnv(CARTPOLE, OffPolicyConfig.Algorithm.IQ_LEARN, false).withTotalEnvSteps(4000);
+        java.nio.file.Path file = dir.resolve("run.ckpt");
+        PolicyVersion before;
+        try (OffPolicyBatchLearner learner = new OffPolicyBatchLearner("run", CARTPOLE, demos, config, 1);
+                RolloutWorker worker = new RolloutWorker("run", "w", CARTPOLE, 4, 16, 1)) {
+            while (learner.envSteps() < 2000) {
+                try (OnnxPolicy policy = OnnxPolicy.load(learner.latest().onnx())) {
+                    learner.offerBatch(worker.collect(policy, learner.version()), null, 0);
+                }
+            }
+            io.github.imitation.algo.Checkpoints.writeOffPolicy(file, learner.checkpoint());
+            before = learner.latest();
+        }
+        try (OffPolicyBatchLearner resumed = new OffPolicyBatchLearner("run", CARTPOLE, demos, config, 1);
+                RolloutWorker worker = new RolloutWorker("run", "w2", CARTPOLE, 4, 16, 2)) {
+            resumed.restore(io.github.imitation.algo.Checkpoints.readOffPolicy(file));
+            assertEquals(before.version(), resumed.version());
+            assertEquals(before.envSteps(), resumed.envSteps());
+            assertTrue(java.util.Arrays.equals(before.onnx(), resumed.latest().onnx()), "the same policy as before the restart");
+            long updates = resumed.updates();
+            try (OnnxPolicy policy = OnnxPolicy.load(resumed.latest().onnx())) {
+                RolloutLearner.Offered offered = resumed.offerBatch(worker.collect(policy, resumed.version()), null, 0);
+                assertEquals(RolloutLearner.Outcome.APPLIED, offered.outcome());
+                assertEquals(before.version() + 1, offered.policy().orElseThrow().version());
+            }
+            assertTrue(resumed.updates() > updates, "updates go on after one minibatch of new transitions, not after learningStarts");
+        }
+    }
 }

@@ -252,9 +252,9 @@ public class RunManager {
         RolloutLearner.Offered result;
         synchronized (run) {
             result = learner.offerBatch(batch, rewards, terminalValue);
-            if (result.outcome() == RolloutLearner.Outcome.APPLIED && learner instanceof BatchLearner ppo) {
+            if (result.outcome() == RolloutLearner.Outcome.APPLIED) {
                 // Checkpoint before publishing: a version on the topic is always one the checkpoint can resume.
-                Checkpoints.writeLearner(checkpointFile(run.runId()), ppo.checkpoint());
+                writeCheckpoint(run.runId(), learner);
             }
         }
         long now = System.currentTimeMillis();
@@ -380,18 +380,36 @@ public class RunManager {
             return;
         }
         RunSpec spec = record.spec();
-        // BC, DAgger and the off-policy learners (their replay buffer is not checkpointed) do not resume.
-        if (record.status().phase().finished() || !spec.usesRollouts() || spec.offPolicy()) {
+        if (record.status().phase().finished() || !spec.usesRollouts()) {
             RunRecord shown = record.status().phase().finished() ? record
                     : record.withStatus(record.status().finished(RunStatus.Phase.FAILED,
                             "interrupted by a restart (" + spec.algo() + " runs do not resume)", System.currentTimeMillis()));
             runs.putIfAbsent(record.runId(), new ActiveRun(shown, null));
             return;
         }
-        BatchLearner learner = (BatchLearner) newLearner(spec);
+        if (spec.offPolicy()) {
+            // The off-policy learner holds the dataset's transitions: the catalog must have read them first.
+            try {
+                demonstrations.awaitCaughtUp(datasetWait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        RolloutLearner learner;
+        try {
+            learner = newLearner(spec);
+        } catch (RuntimeException e) {
+            RunRecord failed = record.withStatus(record.status().finished(RunStatus.Phase.FAILED,
+                    "cannot resume after a restart: " + e.getMessage(), System.currentTimeMillis()));
+            runs.putIfAbsent(record.runId(), new ActiveRun(failed, null));
+            publisher.run(failed);
+            LOG.errorf("run %s: cannot resume after a restart: %s", spec.runId(), e.getMessage());
+            return;
+        }
         Path checkpoint = checkpointFile(spec.runId());
         if (Files.exists(checkpoint)) {
-            learner.restore(Checkpoints.readLearner(checkpoint));
+            restoreCheckpoint(learner, checkpoint);
             LOG.infof("run %s: resumed from checkpoint %s at policy v%d, %d env steps", spec.runId(), checkpoint,
                     learner.version(), learner.envSteps());
         } else {
@@ -407,6 +425,22 @@ public class RunManager {
         }
         publisher.policy(learner.latest());
         publisher.run(run.record());
+    }
+
+    private void writeCheckpoint(String runId, RolloutLearner learner) {
+        if (learner instanceof BatchLearner ppo) {
+            Checkpoints.writeLearner(checkpointFile(runId), ppo.checkpoint());
+        } else if (learner instanceof OffPolicyBatchLearner offPolicy) {
+            Checkpoints.writeOffPolicy(checkpointFile(runId), offPolicy.checkpoint());
+        }
+    }
+
+    private static void restoreCheckpoint(RolloutLearner learner, Path checkpoint) {
+        if (learner instanceof BatchLearner ppo) {
+            ppo.restore(Checkpoints.readLearner(checkpoint));
+        } else if (learner instanceof OffPolicyBatchLearner offPolicy) {
+            offPolicy.restore(Checkpoints.readOffPolicy(checkpoint));
+        }
     }
 
     private Path checkpointFile(String runId) {
