@@ -7,9 +7,6 @@ import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.algo.adversarial.AdversarialDefaults;
 import io.github.imitation.algo.adversarial.AdversarialImitation;
-import io.github.imitation.eval.Evaluation;
-import io.github.imitation.onnx.OnnxPolicy;
-import io.github.imitation.onnx.OnnxPolicyExporter;
 import io.github.imitation.algo.offpolicy.OffPolicyConfig;
 import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
 import io.github.imitation.algo.offpolicy.OffPolicyTrainer;
@@ -171,7 +168,7 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
                         nextEval[0] = (steps / gailEvalInterval + 1) * gailEvalInterval;
                         // The same evaluation as the off-policy learners' (OffPolicyImitation.evaluate): greedy, through
                         // ONNX Runtime, 10 episodes from the same start states.
-                        EvaluationResult e = evaluateGreedy(gail.policy(), env, 10, seed);
+                        EvaluationResult e = OffPolicyTrainer.evaluateGreedy(gail.policy(), env, 10, seed);
                         points.add(new double[] {steps, e.meanReturn()});
                         curve.addArray().add(steps).add(BenchJson.round(e.meanReturn(), 2));
                     }
@@ -211,12 +208,6 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
         line.put("seconds", BenchJson.round(seconds, 1));
         BenchJson.machine(line, "machine");
         return line;
-    }
-
-    private static EvaluationResult evaluateGreedy(PolicySnapshot snapshot, String env, int episodes, long seed) {
-        try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(snapshot))) {
-            return Evaluation.evaluate(onnx, env, episodes, seed + 1_000_000L, true);
-        }
     }
 
     /**

@@ -8,7 +8,6 @@ import io.github.imitation.env.Discrete;
 import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
-import io.github.imitation.eval.Evaluation;
 import io.github.imitation.eval.EvaluationResult;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
@@ -16,10 +15,7 @@ import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
-import io.github.imitation.onnx.OnnxPolicy;
-import io.github.imitation.onnx.OnnxPolicyExporter;
 import io.github.imitation.policy.ActionSampling;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -134,8 +130,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
             float[] next = new float[obsSize];
             float[] logits = new float[actionSpace.n()];
             env.resetInto(seed, obs);
-            ArrayDeque<Double> recent = new ArrayDeque<>();
-            double episodeReturn = 0;
+            TrainingEpisodes episodes = new TrainingEpisodes();
             Mlp acting = q.freezeQ();
             ObservationNormalizer normalizer = q.normalizer();
             float[] normalized = new float[obsSize];
@@ -152,14 +147,10 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
                     action = ActionSampling.sampleCategorical(logits, 0, logits.length, random);
                 }
                 env.stepInto(action, next);
-                episodeReturn += env.reward();
+                episodes.step(env.reward());
                 addTransition(obs, 0, action, (float) env.reward(), next, 0, env.terminated());
                 if (env.terminated() || env.truncated()) {
-                    recent.addLast(episodeReturn);
-                    if (recent.size() > 20) {
-                        recent.removeFirst();
-                    }
-                    episodeReturn = 0;
+                    episodes.end();
                     env.resetInto(null, obs);
                 } else {
                     System.arraycopy(next, 0, obs, 0, obsSize);
@@ -171,8 +162,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
                     acting = q.freezeQ();
                 }
                 if (envSteps % config.evalInterval() == 0 || envSteps == config.totalEnvSteps()) {
-                    double recentMean = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-                    listener.accept(progress(recentMean, start));
+                    listener.accept(progress(episodes.recentMean(), start));
                 }
             }
         } catch (RuntimeException e) {
@@ -266,9 +256,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
 
     /** The greedy policy's returns over {@code episodes} episodes, through the exported ONNX model. */
     public EvaluationResult evaluate(PolicySnapshot policy, int episodes) {
-        try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(policy))) {
-            return Evaluation.evaluate(onnx, envId, episodes, seed + 1_000_000L, true);
-        }
+        return OffPolicyTrainer.evaluateGreedy(policy, envId, episodes, seed);
     }
 
     /** The current policy (logits {@code Q/α}), versioned by its update count. */

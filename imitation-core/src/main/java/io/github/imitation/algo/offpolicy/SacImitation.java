@@ -2,7 +2,6 @@ package io.github.imitation.algo.offpolicy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -11,7 +10,6 @@ import io.github.imitation.env.Box;
 import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
-import io.github.imitation.eval.Evaluation;
 import io.github.imitation.eval.EvaluationResult;
 import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DjlRuntime;
@@ -19,9 +17,6 @@ import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
-import io.github.imitation.onnx.OnnxPolicy;
-import io.github.imitation.onnx.OnnxPolicyExporter;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -126,8 +121,7 @@ public final class SacImitation implements OffPolicyTrainer {
             float[] squashed = new float[actSize];
             float[] envAction = new float[actSize];
             env.resetInto(seed, o);
-            ArrayDeque<Double> recent = new ArrayDeque<>();
-            double episodeReturn = 0;
+            TrainingEpisodes episodes = new TrainingEpisodes();
             Mlp acting = actor.freeze();
             while (envSteps < config.totalEnvSteps()) {
                 if (learner.size() < config.learningStarts()) {
@@ -145,14 +139,10 @@ public final class SacImitation implements OffPolicyTrainer {
                 }
                 env.stepInto(envAction, next);
                 envSteps++;
-                episodeReturn += env.reward();
+                episodes.step(env.reward());
                 learner.add(o, 0, squashed, 0, next, 0, env.terminated());
                 if (env.terminated() || env.truncated()) {
-                    recent.addLast(episodeReturn);
-                    if (recent.size() > 20) {
-                        recent.removeFirst();
-                    }
-                    episodeReturn = 0;
+                    episodes.end();
                     env.resetInto(null, o);
                 } else {
                     System.arraycopy(next, 0, o, 0, obsSize);
@@ -164,10 +154,9 @@ public final class SacImitation implements OffPolicyTrainer {
                     acting = actor.freeze();
                 }
                 if (envSteps % config.evalInterval() == 0 || envSteps == config.totalEnvSteps()) {
-                    EvaluationResult eval = evaluate(policy(), config.evalEpisodes());
+                    EvaluationResult eval = OffPolicyTrainer.evaluateGreedy(policy(), envId, config.evalEpisodes(), seed);
                     listener.accept(new OffPolicyProgress(envSteps, updates, eval.meanReturn(), eval.stdReturn(),
-                            recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), lastLoss,
-                            lastExpert, lastLearner, (System.nanoTime() - start) / 1e9));
+                            episodes.recentMean(), lastLoss, lastExpert, lastLearner, (System.nanoTime() - start) / 1e9));
                 }
             }
         } catch (RuntimeException e) {
@@ -262,12 +251,6 @@ public final class SacImitation implements OffPolicyTrainer {
         }
         critic.polyak(TAU);
         updates++;
-    }
-
-    private EvaluationResult evaluate(PolicySnapshot policy, int episodes) {
-        try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(policy))) {
-            return Evaluation.evaluate(onnx, envId, episodes, seed + 1_000_000L, true);
-        }
     }
 
     /** The greedy policy: {@code tanh(μ(s))} scaled to the bounds. */
