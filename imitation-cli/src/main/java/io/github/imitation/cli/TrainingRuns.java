@@ -169,11 +169,21 @@ final class TrainingRuns {
                 run.curvePoint(isOffline ? p.updates() : p.envSteps(), p.evalMeanReturn());
                 progress.update(isOffline ? p.updates() : p.envSteps(), String.format("greedy return %.1f", p.evalMeanReturn()));
             });
+            // IQ-Learn recovers a reward (log π(a|s), a function of (s, a)): written like AIRL's, for PPO or anything else.
+            boolean writesReward = algorithm == OffPolicyConfig.Algorithm.IQ_LEARN
+                    && trainer instanceof io.github.imitation.algo.offpolicy.OffPolicyImitation;
+            if (writesReward) {
+                OnnxRewardExporter.write(((io.github.imitation.algo.offpolicy.OffPolicyImitation) trainer).reward(),
+                        out.resolve(REWARD_FILE));
+            }
             ObjectNode summary = run.finish(result, trainer.envSteps(), progress.elapsedSeconds(),
                     "greedy return (" + config.evalEpisodes() + " episodes)", offline ? "gradient steps" : "env steps",
                     fields -> {
                         fields.put("updates", trainer.updates());
                         fields.put("offline", isOffline);
+                        if (writesReward) {
+                            fields.put("reward", REWARD_FILE);
+                        }
                     });
             progress.done(String.format("mean return %.2f ± %.2f; wrote %s", summary.get("mean_return").asDouble(),
                     summary.get("std_return").asDouble(), out.toAbsolutePath()));

@@ -30,12 +30,28 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
         /** The output itself (AIRL's {@code g(s, a)}, or GAIL's logit {@code log D − log(1 − D)}). */
         IDENTITY,
         /** {@code softplus(output) = −log(1 − D)} with {@code D = sigmoid(output)}: GAIL's default reward. */
-        SOFTPLUS
+        SOFTPLUS,
+        /**
+         * The network maps the observation alone to one logit per Discrete action, and the reward is
+         * {@code log_softmax(logits)[a] = log π(a|s)}: IQ-Learn's recovered reward with logits {@code Q/α}, i.e.
+         * {@code (Q(s,a) − V(s))/α}, the implicit reward {@code Q(s,a) − γV(s')} shaped by the potential V and
+         * scaled by {@code 1/α} (neither changes which policy is optimal).
+         */
+        LOG_SOFTMAX
     }
 
     public RewardSnapshot {
-        int expected = observationSpace.flatSize() + encodedActionSize(actionSpace);
-        if (network.inputs() != expected || network.outputs() != 1) {
+        if (transform == Transform.LOG_SOFTMAX) {
+            if (!(actionSpace instanceof Discrete d) || network.inputs() != observationSpace.flatSize() || network.outputs() != d.n()) {
+                throw new IllegalArgumentException(envId + ": a log_softmax reward takes the " + observationSpace.flatSize()
+                        + " observation values and gives one logit per Discrete action, got " + network.inputs() + " -> "
+                        + network.outputs() + " for " + actionSpace);
+            }
+        }
+        int expected = transform == Transform.LOG_SOFTMAX ? observationSpace.flatSize()
+                : observationSpace.flatSize() + encodedActionSize(actionSpace);
+        int outputs = transform == Transform.LOG_SOFTMAX ? network.outputs() : 1;
+        if (network.inputs() != expected || network.outputs() != outputs) {
             throw new IllegalArgumentException(envId + ": a reward network takes " + expected + " inputs and gives 1 output, got "
                     + network.inputs() + " -> " + network.outputs());
         }
@@ -71,6 +87,19 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
     /** Plain-Java reference reward of one (observation, action) pair. */
     public double reward(float[] observation, int discreteAction, float[] boxAction) {
         float[] z = normalizer.apply(observation);
+        if (transform == Transform.LOG_SOFTMAX) {
+            float[] logits = network.forward(z);
+            int a = discreteAction - ((Discrete) actionSpace).start();
+            float max = Float.NEGATIVE_INFINITY;
+            for (float l : logits) {
+                max = Math.max(max, l);
+            }
+            double sum = 0;
+            for (float l : logits) {
+                sum += Math.exp(l - max);
+            }
+            return (float) (logits[a] - max - Math.log(sum));
+        }
         float[] x = new float[network.inputs()];
         System.arraycopy(z, 0, x, 0, z.length);
         encodeAction(actionSpace, discreteAction, boxAction, 0, x, z.length);
@@ -78,6 +107,7 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
         return switch (transform) {
             case IDENTITY -> out;
             case SOFTPLUS -> (float) (Math.max(out, 0) + Math.log1p(Math.exp(-Math.abs(out))));
+            case LOG_SOFTMAX -> throw new IllegalStateException("handled above");
         };
     }
 }

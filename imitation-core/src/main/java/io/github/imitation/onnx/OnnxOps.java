@@ -35,7 +35,11 @@ enum OnnxOps implements ONNXOperator {
     ONE_HOT("OneHot", 3, 0,
             new ONNXAttribute("axis", AttributeType.INT, false)),
     /** Opset 13+: the axes are an optional int64 input, not an attribute. */
-    SQUEEZE("Squeeze", 1, 1);
+    SQUEEZE("Squeeze", 1, 1),
+    /** {@code x − log Σ exp(x)} along {@code axis}: IQ-Learn's recovered reward {@code log π(a|s)}. */
+    LOG_SOFTMAX("LogSoftmax", 1, 0, new ONNXAttribute("axis", AttributeType.INT, false)),
+    /** Opset 13+: the axes are an optional int64 input. */
+    REDUCE_SUM("ReduceSum", 1, 1, new ONNXAttribute("keepdims", AttributeType.INT, false));
 
     private final String opName;
     private final int inputs;

@@ -76,13 +76,25 @@ public final class OnnxRewardExporter {
             throw new IllegalArgumentException(snapshot.envId() + ": unsupported action space " + snapshot.actionSpace());
         }
 
-        ONNXRef<?> input = context.operation(ONNXOperators.CONCAT, List.of(normalized, encoded), "reward_input",
-                Map.of("axis", 1));
-        ONNXRef<?> output = OnnxGraphs.mlp(context, input, snapshot.network());
-        ONNXRef<?> transformed = switch (snapshot.transform()) {
-            case IDENTITY -> output;
-            case SOFTPLUS -> context.operation(OnnxOps.SOFTPLUS, List.of(output), "reward_softplus");
-        };
+        ONNXRef<?> transformed;
+        if (snapshot.transform() == RewardSnapshot.Transform.LOG_SOFTMAX) {
+            // log π(a|s): LogSoftmax of the logits, the chosen action's entry picked by a one-hot dot product.
+            ONNXRef<?> logits = OnnxGraphs.mlp(context, normalized, snapshot.network());
+            ONNXRef<?> logPolicy = context.operation(OnnxOps.LOG_SOFTMAX, List.of(logits), "reward_log_policy",
+                    Map.of("axis", 1));
+            ONNXRef<?> chosen = context.operation(ONNXOperators.MUL, List.of(logPolicy, encoded), "reward_chosen");
+            transformed = context.operation(OnnxOps.REDUCE_SUM, List.of(chosen, context.array("reward_sum_axes",
+                    new long[] {1})), "reward_sum", Map.of("keepdims", 1));
+        } else {
+            ONNXRef<?> input = context.operation(ONNXOperators.CONCAT, List.of(normalized, encoded), "reward_input",
+                    Map.of("axis", 1));
+            ONNXRef<?> output = OnnxGraphs.mlp(context, input, snapshot.network());
+            transformed = switch (snapshot.transform()) {
+                case IDENTITY -> output;
+                case SOFTPLUS -> context.operation(OnnxOps.SOFTPLUS, List.of(output), "reward_softplus");
+                case LOG_SOFTMAX -> throw new IllegalStateException("handled above");
+            };
+        }
         // [batch, 1] -> [batch]: one reward per row, the shape consumers index directly.
         ONNXRef<?> reward = context.operation(OnnxOps.SQUEEZE,
                 List.of(transformed, context.array("reward_squeeze_axes", new long[] {1})), "reward_vector");

@@ -259,6 +259,17 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
         return OffPolicyTrainer.evaluateGreedy(policy, envId, episodes, seed);
     }
 
+    /**
+     * IQ-Learn's recovered reward, for the ONNX reward contract ({@code reward.onnx}, like AIRL's):
+     * {@code log π(a|s) = (Q(s,a) − V(s))/α}, the implicit reward {@code Q(s,a) − γV(s')} shaped by the potential
+     * V and scaled by 1/α, a function of (s, a) alone.
+     */
+    public io.github.imitation.nn.RewardSnapshot reward() {
+        PolicySnapshot p = policy();
+        return new io.github.imitation.nn.RewardSnapshot(envId, observationSpace, actionSpace, p.normalizer(), p.network(),
+                io.github.imitation.nn.RewardSnapshot.Transform.LOG_SOFTMAX, objective.name(), updates);
+    }
+
     /** The current policy (logits {@code Q/α}), versioned by its update count. */
     public PolicySnapshot policy() {
         return q.snapshot(envId, objective.name(), updates);

@@ -186,4 +186,51 @@ class OffPolicyImitationTest {
         assertEquals(3, buffer.size());
         assertArrayEquals(new float[] {3, 4, 2}, buffer.observations(), 0f);
     }
+
+    /**
+     * IQ-Learn's recovered reward, log π(a|s), exported in the ONNX reward contract: ONNX Runtime computes what the
+     * Java reference computes, and on the expert's own states it rewards the expert's action over the other one.
+     */
+    @Test
+    void theRecoveredRewardPrefersTheExpertsActionsAndExportsExactly() {
+        List<Trajectory> demos = demonstrations(1);
+        OffPolicyConfig config = config(OffPolicyConfig.Algorithm.IQ_LEARN, false,
+                Map.of("totalEnvSteps", "6000", "evalInterval", "6000", "evalEpisodes", "1"));
+        try (OffPolicyImitation trainer = new OffPolicyImitation(CARTPOLE, demos, config, 1)) {
+            trainer.train(p -> { });
+            io.github.imitation.nn.RewardSnapshot reward = trainer.reward();
+            assertEquals(io.github.imitation.nn.RewardSnapshot.Transform.LOG_SOFTMAX, reward.transform());
+            Trajectory expert = demos.get(0);
+            int n = expert.length();
+            float[] observations = new float[n * 4];
+            int[] chosen = new int[n];
+            int[] other = new int[n];
+            for (int t = 0; t < n; t++) {
+                expert.copyObservation(t, observations, t * 4);
+                chosen[t] = ((io.github.imitation.data.DiscreteActions) expert.acts()).get(t);
+                other[t] = 1 - chosen[t];
+            }
+            try (io.github.imitation.onnx.OnnxReward onnx = io.github.imitation.onnx.OnnxReward.load(
+                    io.github.imitation.onnx.OnnxRewardExporter.toBytes(reward))) {
+                float[] forExpert = onnx.rewards(observations, chosen, n);
+                float[] forOther = onnx.rewards(observations, other, n);
+                int preferred = 0;
+                double max = 0;
+                for (int t = 0; t < n; t++) {
+                    preferred += forExpert[t] > forOther[t] ? 1 : 0;
+                    float[] o = java.util.Arrays.copyOfRange(observations, 4 * t, 4 * t + 4);
+                    // In Q's units (reward·α = Q(s,a) − V(s)), as the policy's parity: the logits are Q/α with α = 0.001,
+                    // so float32 rounds a log-probability to about 1e-7 of the logits' thousands.
+                    double alpha = config.temperature();
+                    double e = reward.reward(o, chosen[t], null) * alpha;
+                    double x = reward.reward(o, other[t], null) * alpha;
+                    max = Math.max(max, Math.abs(forExpert[t] * alpha - e) / Math.max(1, Math.abs(e)));
+                    max = Math.max(max, Math.abs(forOther[t] * alpha - x) / Math.max(1, Math.abs(x)));
+                    assertTrue(forExpert[t] <= 0 && forOther[t] <= 0, "log-probabilities are at most 0");
+                }
+                assertTrue(max < 1e-5, "ONNX vs the Java reference, in Q units: max relative diff " + max);
+                assertTrue(preferred > 0.8 * n, "the expert's action rewarded higher in " + preferred + " of " + n + " states");
+            }
+        }
+    }
 }
