@@ -35,6 +35,13 @@ class OnnxRewardParityTest {
             cases.add(Arguments.of("Acrobot-v1 relu 32, normalizer clip 10, " + transform,
                     TestRewardSnapshots.random("Acrobot-v1", Activation.RELU, new int[] {32},
                             TestSnapshots.randomNormalizer(6, 10f, seed + 3), transform, seed + 4)));
+            if (transform == Transform.LOG_SOFTMAX) {
+                // Discrete only (IQ-Learn's recovered reward): the custom Discrete(3, start=-1) case below too.
+                cases.add(Arguments.of("Custom-v0 Discrete(3, start=-1) tanh 16, identity normalizer, " + transform,
+                        TestRewardSnapshots.random("Custom-v0", new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2}),
+                                new Discrete(3, -1), Activation.TANH, new int[] {16}, null, transform, seed + 9)));
+                continue;
+            }
             cases.add(Arguments.of("Pendulum-v1 tanh 64x64, normalizer clip 2, " + transform,
                     TestRewardSnapshots.random("Pendulum-v1", Activation.TANH, new int[] {64, 64},
                             TestSnapshots.randomNormalizer(3, 2f, seed + 5), transform, seed + 6)));

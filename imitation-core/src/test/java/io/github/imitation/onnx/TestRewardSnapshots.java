@@ -35,17 +35,20 @@ public final class TestRewardSnapshots {
     public static RewardSnapshot random(String envId, Space observationSpace, Space actionSpace, Activation activation,
             int[] hidden, ObservationNormalizer normalizer, RewardSnapshot.Transform transform, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int inputs = observationSpace.flatSize() + RewardSnapshot.encodedActionSize(actionSpace);
+        boolean logSoftmax = transform == RewardSnapshot.Transform.LOG_SOFTMAX;
+        // log_softmax: the observation alone in, one logit per Discrete action out (IQ-Learn's Q/α).
+        int inputs = logSoftmax ? observationSpace.flatSize()
+                : observationSpace.flatSize() + RewardSnapshot.encodedActionSize(actionSpace);
         List<DenseLayer> layers = new ArrayList<>();
         int in = inputs;
         for (int width : hidden) {
             layers.add(randomLayer(in, width, 1f, random));
             in = width;
         }
-        layers.add(randomLayer(in, 1, 3f, random));
+        layers.add(randomLayer(in, logSoftmax ? ((Discrete) actionSpace).n() : 1, 3f, random));
         return new RewardSnapshot(envId, observationSpace, actionSpace,
                 normalizer == null ? ObservationNormalizer.identity(observationSpace.flatSize()) : normalizer,
-                new Mlp(layers, activation), transform, transform == RewardSnapshot.Transform.SOFTPLUS ? "gail" : "airl",
+                new Mlp(layers, activation), transform, transform == RewardSnapshot.Transform.SOFTPLUS ? "gail" : logSoftmax ? "iq-learn" : "airl",
                 seed);
     }
 
