@@ -1,5 +1,8 @@
 package io.github.imitation.cli;
 
+import io.github.imitation.cli.bench.BenchJson;
+
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.env.EnvRegistry;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "experts", mixinStandardHelpOptions = true,
         description = {"Train a PPO expert for every env (tuned defaults) and check it against its goal.",
                 "Each run goes to RUNS/<env>/; one JSON line per env goes to stdout and --out."})
-final class BenchExpertsCommand implements Callable<Integer> {
+public final class BenchExpertsCommand implements Callable<Integer> {
 
     /** Mean evaluation return each expert must reach (50 deterministic episodes). */
     static final Map<String, Double> GOALS = Map.of(

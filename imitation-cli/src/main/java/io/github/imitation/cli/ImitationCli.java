@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = ImitationCli.Version.class,
         description = "Imitation learning on the JVM: environments, learners, services.",
         subcommands = {ExpertCommand.class, TrainCommand.class, DemosCommand.class, EvaluateCommand.class,
-                ReplayCommand.class, ServeCommand.class, BenchCommand.class, ExperimentsCommand.class, KafkaCommand.class, UpCommand.class,
+                ReplayCommand.class, ServeCommand.class, io.github.imitation.cli.bench.BenchCommand.class, io.github.imitation.cli.experiments.ExperimentsCommand.class, KafkaCommand.class, UpCommand.class,
                 io.github.imitation.cli.env.EnvServerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ImitationCli implements Runnable {

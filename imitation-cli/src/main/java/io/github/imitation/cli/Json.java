@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** The CLI's JSON settings. */
-final class Json {
+public final class Json {
 
     private Json() {
     }
@@ -16,7 +16,7 @@ final class Json {
      * A mapper whose numbers round-trip exactly: doubles are written as their shortest exact decimal
      * (Schubfach; Java 17's {@code Double.toString} is not always shortest), and parsing is correctly rounded.
      */
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return JsonMapper.builder()
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)

@@ -3,8 +3,8 @@ package io.github.imitation.cli;
 import picocli.CommandLine.Option;
 
 /** {@code --seed}: the random seed, 0 by default. */
-final class SeedOption {
+public final class SeedOption {
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    public long seed;
 }

@@ -4,10 +4,10 @@ import io.github.imitation.serving.ServingConfig;
 import picocli.CommandLine.Option;
 
 /** The batching and device options shared by {@code serve} and {@code bench serve}. */
-final class ServingOptions {
+public final class ServingOptions {
 
     /** Where {@code serve} reads an API key from; unset means no authentication (the local default). */
-    static final String API_KEY_VARIABLE = "IMITATION_API_KEY";
+    public static final String API_KEY_VARIABLE = "IMITATION_API_KEY";
 
     @Option(names = "--max-batch", defaultValue = "64",
             description = "most observation rows per ONNX Runtime call (default: ${DEFAULT-VALUE})")
@@ -34,9 +34,9 @@ final class ServingOptions {
 
     @Option(names = "--event-loops", defaultValue = "0",
             description = "HTTP event loops; 0 = one per core (default)")
-    int eventLoops;
+    public int eventLoops;
 
-    ServingConfig config(long seed) {
+    public ServingConfig config(long seed) {
         ServingConfig.Device parsed = switch (device.toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> ServingConfig.Device.AUTO;
             case "cpu" -> ServingConfig.Device.CPU;

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The training commands' contracts, end to end on tiny budgets. */
-class TrainingCommandsTest {
+public class TrainingCommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Outcome(int exitCode, String stdout, String stderr) {
+    public record Outcome(int exitCode, String stdout, String stderr) {
     }
 
-    static Outcome run(String... args) {
+    public static Outcome run(String... args) {
         PrintStream originalOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ppo.Ppo;
 import io.github.imitation.algo.ppo.PpoDefaults;
-import io.github.imitation.cli.BenchJson;
+import io.github.imitation.cli.bench.BenchJson;
 import io.github.imitation.cli.UpCommand;
 import io.github.imitation.cli.up.Ports;
 import io.github.imitation.cli.up.ServiceProcesses;

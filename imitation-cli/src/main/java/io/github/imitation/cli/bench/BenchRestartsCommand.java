@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.imitation.cli.BenchJson;
+import io.github.imitation.cli.bench.BenchJson;
 import io.github.imitation.cli.ExpertCache;
 import io.github.imitation.cli.UpCommand;
 import io.github.imitation.cli.up.PipelineClient;

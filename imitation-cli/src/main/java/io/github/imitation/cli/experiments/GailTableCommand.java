@@ -1,4 +1,8 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
+
+import io.github.imitation.cli.Json;
+import io.github.imitation.cli.ExpertCache;
+import io.github.imitation.cli.UpCommand;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

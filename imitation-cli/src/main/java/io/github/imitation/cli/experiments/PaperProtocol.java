@@ -1,4 +1,4 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
 
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
@@ -38,7 +38,7 @@ public final class PaperProtocol {
     }
 
     /** Demonstrations recorded per seed: enough for every count asked, and never fewer than the paper's 10. */
-    static int demonstrationCount(List<Integer> trajectoryCounts) {
+    public static int demonstrationCount(List<Integer> trajectoryCounts) {
         return Math.max(PublishedResults.TRAJECTORIES.get(PublishedResults.TRAJECTORIES.size() - 1),
                 trajectoryCounts.stream().mapToInt(Integer::intValue).max().orElse(0));
     }
@@ -51,7 +51,7 @@ public final class PaperProtocol {
     }
 
     /** Reset seed of the first evaluation episode of a learner trained with {@code seed}. */
-    static long evaluationSeed(long seed) {
+    public static long evaluationSeed(long seed) {
         return 2_000_000L + 1000L * seed;
     }
 
@@ -62,7 +62,7 @@ public final class PaperProtocol {
         }
     }
 
-    static EvaluationResult evaluate(Policy policy, String envId, int episodes, long seed) {
+    public static EvaluationResult evaluate(Policy policy, String envId, int episodes, long seed) {
         return Evaluation.evaluate(policy, envId, episodes, evaluationSeed(seed), true);
     }
 
@@ -85,7 +85,7 @@ public final class PaperProtocol {
     }
 
     /** GAIL or AIRL (as {@code config} says) on the subsampled demonstrations. */
-    static Learned adversarial(String envId, List<Trajectory> demonstrations, int subsample, AdversarialConfig config,
+    public static Learned adversarial(String envId, List<Trajectory> demonstrations, int subsample, AdversarialConfig config,
             long seed, Consumer<AdversarialRound> listener) {
         try (var trainer = new AdversarialImitation(envId, demonstrations, subsample, config, seed)) {
             trainer.train(listener);

@@ -1,4 +1,4 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
+import io.github.imitation.cli.TrainingCommandsTest;
 import io.github.imitation.cli.TrainingCommandsTest.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;

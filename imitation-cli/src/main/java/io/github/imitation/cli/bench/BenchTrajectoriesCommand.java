@@ -1,4 +1,8 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.bench;
+
+import io.github.imitation.cli.Json;
+
+import io.github.imitation.cli.experiments.PaperProtocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;

@@ -1,4 +1,8 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.bench;
+
+import io.github.imitation.cli.ServingOptions;
+import io.github.imitation.cli.Json;
+import io.github.imitation.cli.CliChecks;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

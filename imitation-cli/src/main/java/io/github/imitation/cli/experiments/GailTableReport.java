@@ -1,9 +1,11 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
+
+import io.github.imitation.cli.Json;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.imitation.cli.GailTableCommand.Run;
-import io.github.imitation.cli.GailTableCommand.RunResult;
+import io.github.imitation.cli.experiments.GailTableCommand.Run;
+import io.github.imitation.cli.experiments.GailTableCommand.RunResult;
 import io.github.imitation.cli.run.LearningCurvePlot;
 import io.github.imitation.eval.PublishedResults;
 import java.io.IOException;

@@ -1,4 +1,7 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.bench;
+
+import io.github.imitation.cli.SeedOption;
+import io.github.imitation.cli.Json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

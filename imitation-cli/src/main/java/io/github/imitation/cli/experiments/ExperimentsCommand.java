@@ -1,4 +1,4 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiments", mixinStandardHelpOptions = true,
         description = "Reproducible experiments: results files, tables and plots from one command.",
         subcommands = {GailTableCommand.class})
-final class ExperimentsCommand implements Runnable {
+public final class ExperimentsCommand implements Runnable {
 
     @Spec
     CommandSpec spec;

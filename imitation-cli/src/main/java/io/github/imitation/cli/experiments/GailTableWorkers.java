@@ -1,11 +1,14 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
+
+import io.github.imitation.cli.Json;
+import io.github.imitation.cli.ImitationCli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
-import io.github.imitation.cli.GailTableCommand.Run;
-import io.github.imitation.cli.GailTableCommand.RunResult;
+import io.github.imitation.cli.experiments.GailTableCommand.Run;
+import io.github.imitation.cli.experiments.GailTableCommand.RunResult;
 import io.github.imitation.eval.EvaluationResult;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

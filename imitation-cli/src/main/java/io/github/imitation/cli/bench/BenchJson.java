@@ -1,4 +1,4 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

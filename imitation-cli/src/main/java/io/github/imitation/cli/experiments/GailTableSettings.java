@@ -1,4 +1,6 @@
-package io.github.imitation.cli;
+package io.github.imitation.cli.experiments;
+
+import io.github.imitation.cli.Json;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;
