@@ -38,6 +38,15 @@ public interface RolloutLearner extends AutoCloseable {
 
     boolean budgetSpent();
 
+    /**
+     * Writes what a restarted learner continues from (atomically, replacing the file): called before each new
+     * version is published, so a version on the topic is always one a checkpoint can resume.
+     */
+    void saveCheckpoint(java.nio.file.Path file);
+
+    /** Continues from a checkpoint {@link #saveCheckpoint} wrote. */
+    void restoreCheckpoint(java.nio.file.Path file);
+
     @Override
     void close();
 }

@@ -104,8 +104,8 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
             ConfigOverrides.apply(io.github.imitation.algo.bc.BcConfig.defaults(), overrides);
         } else if (algo.equals("iq-learn") || algo.equals("sqil")) {
             if (!(EnvRegistry.spec(env).actionSpace() instanceof io.github.imitation.env.Discrete)) {
-                throw new IllegalArgumentException(algo + " here learns a soft-Q function over Discrete actions; " + env
-                        + " has a Box action space (the Box variant, SAC, is not built yet)");
+                throw new IllegalArgumentException(algo + " runs through the pipeline on Discrete action spaces only; " + env
+                        + " has a Box action space: train it in one process with ./imitation train --algo " + algo);
             }
             ConfigOverrides.apply(OffPolicyDefaults.forEnv(env, offPolicyAlgorithm(algo), false), overrides);
         }

@@ -5,9 +5,7 @@ import io.github.imitation.data.Trajectory;
 import io.github.imitation.messages.PolicyVersion;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.onnx.OnnxPolicyExporter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,18 +24,11 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
     public record Checkpoint(float[][] parameters, long version, long envSteps, long updates, long duplicatesDropped) {
     }
 
-    private static final int REMEMBERED_BATCH_IDS = 4096;
-
     private final String runId;
     private final String envId;
     private final OffPolicyImitation learner;
     private final long maxEnvSteps;
-    private final Map<String, Boolean> seenBatches = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_BATCH_IDS;
-        }
-    };
+    private final io.github.imitation.algo.SeenBatches seenBatches = new io.github.imitation.algo.SeenBatches();
     private long version;
     private long duplicatesDropped;
     private PolicyVersion latest;
@@ -55,7 +46,7 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
 
     @Override
     public Offered offerBatch(RolloutBatch batch, float[] rewards, double terminalValue) {
-        if (seenBatches.put(batch.batchId(), Boolean.TRUE) != null) {
+        if (seenBatches.seenBefore(batch.batchId())) {
             duplicatesDropped++;
             return new Offered(Outcome.DUPLICATE, Optional.empty());
         }
@@ -92,6 +83,16 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
         version++;
         latest = export();
         return new Offered(Outcome.APPLIED, Optional.of(latest));
+    }
+
+    @Override
+    public void saveCheckpoint(java.nio.file.Path file) {
+        io.github.imitation.algo.Checkpoints.writeOffPolicy(file, checkpoint());
+    }
+
+    @Override
+    public void restoreCheckpoint(java.nio.file.Path file) {
+        restore(io.github.imitation.algo.Checkpoints.readOffPolicy(file));
     }
 
     public Checkpoint checkpoint() {

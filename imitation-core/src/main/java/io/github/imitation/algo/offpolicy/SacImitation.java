@@ -67,6 +67,8 @@ public final class SacImitation implements OffPolicyTrainer {
     private final float[] acts;
     private final float[] notDone;
     private final float[] mask;
+    private final float[] normalizedObs;
+    private final float[] normalizedNextObs;
     private long envSteps;
     private long updates;
     private double lastLoss = Double.NaN;
@@ -108,6 +110,8 @@ public final class SacImitation implements OffPolicyTrainer {
         this.acts = new float[rows * actSize];
         this.notDone = new float[rows];
         this.mask = new float[rows];
+        this.normalizedObs = new float[rows * obsSize];
+        this.normalizedNextObs = new float[rows * obsSize];
         java.util.Arrays.fill(mask, 0, config.batchSize(), 1f);
     }
 
@@ -180,8 +184,8 @@ public final class SacImitation implements OffPolicyTrainer {
         int b = config.batchSize();
         expert.sampleInto(0, b, random, obs, nextObs, acts, notDone);
         learner.sampleInto(b, b, random, obs, nextObs, acts, notDone);
-        float[] nObs = new float[obs.length];
-        float[] nNext = new float[nextObs.length];
+        float[] nObs = normalizedObs;
+        float[] nNext = normalizedNextObs;
         for (int r = 0; r < rows; r++) {
             normalizer.applyInto(obs, r * obsSize, nObs, r * obsSize);
             normalizer.applyInto(nextObs, r * obsSize, nNext, r * obsSize);

@@ -33,8 +33,6 @@ public final class BatchLearner implements io.github.imitation.algo.RolloutLearn
     public record Checkpoint(Ppo.LearnerState learner, long version, long staleDropped, long duplicatesDropped) {
     }
 
-    private static final int REMEMBERED_BATCH_IDS = 4096;
-
     private final String runId;
     private final String algorithm;
     private final Ppo ppo;
@@ -42,12 +40,7 @@ public final class BatchLearner implements io.github.imitation.algo.RolloutLearn
     private final long maxEnvSteps;
     /** Normalizers of the recent versions, by version: a batch is normalized as its policy saw it. */
     private final Map<Long, ObservationNormalizer> normalizers = new LinkedHashMap<>();
-    private final Map<String, Boolean> seenBatches = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_BATCH_IDS;
-        }
-    };
+    private final io.github.imitation.algo.SeenBatches seenBatches = new io.github.imitation.algo.SeenBatches();
     private long version;
     private long staleDropped;
     private long duplicatesDropped;
@@ -68,6 +61,16 @@ public final class BatchLearner implements io.github.imitation.algo.RolloutLearn
         this.maxPolicyLag = maxPolicyLag;
         this.maxEnvSteps = maxEnvSteps;
         this.latest = export();
+    }
+
+    @Override
+    public void saveCheckpoint(java.nio.file.Path file) {
+        io.github.imitation.algo.Checkpoints.writeLearner(file, checkpoint());
+    }
+
+    @Override
+    public void restoreCheckpoint(java.nio.file.Path file) {
+        restore(io.github.imitation.algo.Checkpoints.readLearner(file));
     }
 
     public Checkpoint checkpoint() {
@@ -134,7 +137,7 @@ public final class BatchLearner implements io.github.imitation.algo.RolloutLearn
     }
 
     public Result offer(RolloutBatch batch, float[] rewards, double terminalValue) {
-        if (seenBatches.put(batch.batchId(), Boolean.TRUE) != null) {
+        if (seenBatches.seenBefore(batch.batchId())) {
             duplicatesDropped++;
             return new Result(Outcome.DUPLICATE, Optional.empty(), Optional.empty());
         }

@@ -27,13 +27,11 @@ class OffPolicyBatchLearnerTest {
     void fedByARolloutWorkerItLearnsAndKeepsEveryBatch() {
         List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(CARTPOLE, 1), new Controllers.CartPole(CARTPOLE), 1, 3,
                 true);
-        OffPolicyConfig config = OffPolicyDefaults.forEnv(CARTPOLE, OffPolicyConfig.Algorithm.IQ_LEARN, false).withTotalEnvSteps(
-                Long.getLong("steps", 6000));
+        OffPolicyConfig config = OffPolicyDefaults.forEnv(CARTPOLE, OffPolicyConfig.Algorithm.IQ_LEARN, false).withTotalEnvSteps(6000);
         long[] versions = {0};
         RolloutBatch first = null;
         try (OffPolicyBatchLearner learner = new OffPolicyBatchLearner("run", CARTPOLE, demos, config, 1);
-                RolloutWorker worker = new RolloutWorker("run", "w", CARTPOLE, Integer.getInteger("envs", 4),
-                        Integer.getInteger("numSteps", 16), 1)) {
+                RolloutWorker worker = new RolloutWorker("run", "w", CARTPOLE, 4, 16, 1)) {
             PolicyVersion acting = learner.latest();
             while (!learner.budgetSpent()) {
                 RolloutBatch batch;
@@ -47,12 +45,6 @@ class OffPolicyBatchLearnerTest {
                 assertEquals(RolloutLearner.Outcome.APPLIED, offered.outcome());
                 acting = offered.policy().orElseThrow();
                 versions[0]++;
-                if (Boolean.getBoolean("trace") && versions[0] % 20 == 0) {
-                    try (OnnxPolicy p = OnnxPolicy.load(acting.onnx())) {
-                        System.out.printf("steps %d v%d eval %.1f%n", learner.envSteps(), acting.version(),
-                                Evaluation.evaluate(p, CARTPOLE, 10, 1_000_000, true).meanReturn());
-                    }
-                }
             }
             assertEquals(RolloutLearner.Outcome.DUPLICATE, learner.offerBatch(first, null, 0).outcome());
             assertEquals(1, learner.duplicatesDropped());

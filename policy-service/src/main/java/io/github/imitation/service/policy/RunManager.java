@@ -1,7 +1,6 @@
 package io.github.imitation.service.policy;
 
 import io.github.imitation.data.EnvCompatibility;
-import io.github.imitation.algo.Checkpoints;
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.bc.BehaviorCloning;
@@ -254,7 +253,7 @@ public class RunManager {
             result = learner.offerBatch(batch, rewards, terminalValue);
             if (result.outcome() == RolloutLearner.Outcome.APPLIED) {
                 // Checkpoint before publishing: a version on the topic is always one the checkpoint can resume.
-                writeCheckpoint(run.runId(), learner);
+                learner.saveCheckpoint(checkpointFile(run.runId()));
             }
         }
         long now = System.currentTimeMillis();
@@ -409,7 +408,7 @@ public class RunManager {
         }
         Path checkpoint = checkpointFile(spec.runId());
         if (Files.exists(checkpoint)) {
-            restoreCheckpoint(learner, checkpoint);
+            learner.restoreCheckpoint(checkpoint);
             LOG.infof("run %s: resumed from checkpoint %s at policy v%d, %d env steps", spec.runId(), checkpoint,
                     learner.version(), learner.envSteps());
         } else {
@@ -425,22 +424,6 @@ public class RunManager {
         }
         publisher.policy(learner.latest());
         publisher.run(run.record());
-    }
-
-    private void writeCheckpoint(String runId, RolloutLearner learner) {
-        if (learner instanceof BatchLearner ppo) {
-            Checkpoints.writeLearner(checkpointFile(runId), ppo.checkpoint());
-        } else if (learner instanceof OffPolicyBatchLearner offPolicy) {
-            Checkpoints.writeOffPolicy(checkpointFile(runId), offPolicy.checkpoint());
-        }
-    }
-
-    private static void restoreCheckpoint(RolloutLearner learner, Path checkpoint) {
-        if (learner instanceof BatchLearner ppo) {
-            ppo.restore(Checkpoints.readLearner(checkpoint));
-        } else if (learner instanceof OffPolicyBatchLearner offPolicy) {
-            offPolicy.restore(Checkpoints.readOffPolicy(checkpoint));
-        }
     }
 
     private Path checkpointFile(String runId) {
