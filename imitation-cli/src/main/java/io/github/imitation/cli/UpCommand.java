@@ -178,6 +178,9 @@ public final class UpCommand implements Callable<Integer> {
             }
             err.printf(Locale.ROOT, "up: %d services ready in %.1f s (logs in %s)%n", started2.size(), seconds(started),
                     runDir.resolve("logs"));
+            // The run console (served by the policy-service): the one line on stdout, for people and for tools.
+            commandSpec.commandLine().getOut().println("console: " + url(3) + "/");
+            commandSpec.commandLine().getOut().flush();
             // From here on a service that exits is started again, as a Deployment would (one line on stderr each).
             supervisor = io.github.imitation.cli.up.Supervisor.start(processes, err);
             PipelineClient client = new PipelineClient(url(0), url(3));
@@ -202,7 +205,8 @@ public final class UpCommand implements Callable<Integer> {
                 writeResults(client, runId, finalRecord, run, seconds(started), trainingSeconds, err);
             }
             if (!exitWhenDone) {
-                err.println("up: everything keeps running; Ctrl-C stops it. Run status: " + url(3) + "/api/v1/runs/" + runId);
+                err.println("up: everything keeps running; Ctrl-C stops it. Run console: " + url(3) + "/#/runs/" + runId
+                        + "  run status: " + url(3) + "/api/v1/runs/" + runId);
                 for (int i = 0; i < SERVICES.size(); i++) {
                     err.println("  " + SERVICES.get(i) + ": " + url(i) + "  (metrics " + url(i) + "/q/metrics, API "
                             + url(i) + "/q/swagger-ui)");

@@ -137,6 +137,18 @@ public class Experts {
         return Optional.of(loaded.computeIfAbsent(id, k -> OnnxPolicy.load(file)));
     }
 
+    /** The stored ONNX model of a ready expert, as uploaded or trained (the policy contract of docs/onnx-policy.md). */
+    public Optional<byte[]> model(String id) {
+        if (policy(id).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(file(id)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read expert " + id, e);
+        }
+    }
+
     public Optional<ExpertInfo> info(String id) {
         ExpertInfo pending = training.get(id);
         if (pending != null) {

@@ -65,6 +65,21 @@ public class ExpertsResource {
         }
     }
 
+    /** The expert's ONNX policy, for download (the run console plays it next to the learner's policy). */
+    @GET
+    @Path("/{id}/policy")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    public Response model(@PathParam("id") String id) {
+        try {
+            return experts.model(id)
+                    .map(bytes -> Response.ok(bytes, MediaType.APPLICATION_OCTET_STREAM)
+                            .header("Content-Disposition", "attachment; filename=\"" + id + ".onnx\"").build())
+                    .orElseGet(() -> Errors.of(404, "unknown expert " + id + " (or it is still training)"));
+        } catch (IllegalArgumentException e) {
+            return Errors.of(400, e.getMessage());
+        }
+    }
+
     /** {@code {"env": "CartPole-v1", "seed": 0, "max_env_steps": 200000}}: trains in the background. */
     @POST
     @Path("/{id}/train")

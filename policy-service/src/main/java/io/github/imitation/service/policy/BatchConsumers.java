@@ -23,6 +23,9 @@ public class BatchConsumers {
     @Inject
     RunManager manager;
 
+    @Inject
+    io.github.imitation.service.policy.console.RunBoard board;
+
     @Incoming("scored")
     @Blocking
     public void scored(ConsumerRecord<String, byte[]> record) {
@@ -48,10 +51,13 @@ public class BatchConsumers {
     @Blocking
     public void runs(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
+            board.accept(record.key(), null);
             return;
         }
         try {
-            manager.recover(RunRecord.fromJson(record.value()));
+            RunRecord run = RunRecord.fromJson(record.value());
+            board.accept(run.runId(), run);
+            manager.recover(run);
         } catch (MalformedMessageException e) {
             LOG.warnf("skipping run record at il.runs offset %d: %s", record.offset(), e.getMessage());
         }

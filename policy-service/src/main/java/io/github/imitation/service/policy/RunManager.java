@@ -66,7 +66,7 @@ public class RunManager {
     @ConfigProperty(name = "imitation.data-dir")
     Path dataDir;
 
-    @ConfigProperty(name = "imitation.policy.evaluate-every", defaultValue = "25")
+    @ConfigProperty(name = "imitation.policy.evaluate-every", defaultValue = "10")
     int evaluateEvery;
 
     @ConfigProperty(name = "imitation.policy.status-interval", defaultValue = "PT1S")
