@@ -24,7 +24,9 @@ import java.util.Set;
  * The custom resources the manifests use, as their operators document them: Strimzi's
  * {@code kafka.strimzi.io/v1} (Strimzi 0.49+: Kafka, KafkaNodePool, KafkaTopic, KafkaUser; "Custom resource
  * API reference" of the Strimzi documentation) and KEDA's {@code keda.sh/v1alpha1} (ScaledObject,
- * TriggerAuthentication; "ScaledObject specification" and the Kafka and Prometheus scaler pages).
+ * TriggerAuthentication; "ScaledObject specification" and the Kafka and Prometheus scaler pages) and the
+ * Prometheus Operator's {@code monitoring.coreos.com/v1} PodMonitor (its "API reference": the fields used here and
+ * their common neighbours).
  * Nested Kubernetes types (pod templates, network policy peers) are only checked to be mappings here.
  */
 final class CustomResourceSchemas {
@@ -34,6 +36,7 @@ final class CustomResourceSchemas {
 
     static final String STRIMZI = "kafka.strimzi.io/v1";
     static final String KEDA = "keda.sh/v1alpha1";
+    static final String PROMETHEUS_OPERATOR = "monitoring.coreos.com/v1";
 
     private static final Schema DNS_SUBDOMAIN = pattern(
             "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "a DNS-1123 subdomain name");
@@ -208,6 +211,33 @@ final class CustomResourceSchemas {
             .opt("env", listOf(obj().req("parameter", string()).req("name", string()).opt("containerName", string()), 1))
             .opt("podIdentity", anyObject());
 
+    private static final Schema LABEL_SELECTOR = obj()
+            .opt("matchLabels", mapOf(string()))
+            .opt("matchExpressions", listOf(obj().req("key", string())
+                    .req("operator", oneOf("In", "NotIn", "Exists", "DoesNotExist")).opt("values", listOf(string(), 0)), 1));
+
+    private static final Schema DURATION = pattern("^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
+            "a Prometheus duration (15s, 1m, ...)");
+
+    private static final Schema POD_METRICS_ENDPOINT = obj()
+            .req("port", string())
+            .opt("path", pattern("^/.*", "an absolute path"))
+            .opt("scheme", oneOf("http", "https"))
+            .opt("interval", DURATION)
+            .opt("scrapeTimeout", DURATION)
+            .opt("honorLabels", bool())
+            .opt("params", anyObject())
+            .opt("relabelings", listOf(anyObject(), 0))
+            .opt("metricRelabelings", listOf(anyObject(), 0));
+
+    private static final Schema POD_MONITOR_SPEC = obj()
+            .req("selector", LABEL_SELECTOR)
+            .req("podMetricsEndpoints", listOf(POD_METRICS_ENDPOINT, 1))
+            .opt("namespaceSelector", obj().opt("any", bool()).opt("matchNames", listOf(string(), 1)))
+            .opt("jobLabel", string())
+            .opt("podTargetLabels", listOf(string(), 0))
+            .opt("sampleLimit", integer(0, Long.MAX_VALUE));
+
     private static Schema resource(Schema spec) {
         return obj().req("apiVersion", string()).req("kind", string()).req("metadata", METADATA).req("spec", spec);
     }
@@ -218,7 +248,8 @@ final class CustomResourceSchemas {
             STRIMZI + "/KafkaTopic", resource(TOPIC_SPEC),
             STRIMZI + "/KafkaUser", resource(USER_SPEC),
             KEDA + "/ScaledObject", resource(SCALED_OBJECT_SPEC),
-            KEDA + "/TriggerAuthentication", resource(TRIGGER_AUTHENTICATION_SPEC));
+            KEDA + "/TriggerAuthentication", resource(TRIGGER_AUTHENTICATION_SPEC),
+            PROMETHEUS_OPERATOR + "/PodMonitor", resource(POD_MONITOR_SPEC));
 
     static boolean handles(JsonNode doc) {
         return KINDS.containsKey(StrictModel.key(doc));
