@@ -95,6 +95,21 @@ class PolicyServiceResumeTest {
                 assertEquals(4, next.version());
                 JsonNode resumed = awaitRun(http, base, 4);
                 assertEquals(stepsBefore + more, resumed.path("status").path("env_steps").asLong());
+
+                // A run that ended stays ended across a restart: il.runs holds its RUNNING records first, and the
+                // restarted service goes by the latest one.
+                HttpResponse<String> stopped = http.send(HttpRequest.newBuilder(URI.create(base + "/" + RUN)).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, stopped.statusCode(), stopped.body());
+                processes.kill(second);
+                ServiceProcesses.Service third = processes.start("policy-service", "policy-service-restarted-again", port,
+                        properties);
+                processes.awaitReady(third, Duration.ofSeconds(180));
+                JsonNode afterStop = awaitRun(http, base, 4);
+                Thread.sleep(3000); // time for a wrong resume to show
+                afterStop = awaitRun(http, base, 4);
+                assertEquals("STOPPED", afterStop.path("status").path("phase").asText(), afterStop.toString());
+                assertEquals("stopped by request", afterStop.path("status").path("message").asText(), afterStop.toString());
             }
         }
     }

@@ -6,7 +6,13 @@ import io.github.imitation.messages.RunRecord;
 import io.github.imitation.messages.ScoredBatch;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -22,6 +28,12 @@ public class BatchConsumers {
 
     @Inject
     RunManager manager;
+
+    @Inject
+    KafkaClientService kafka;
+
+    @Inject
+    org.eclipse.microprofile.config.Config config;
 
     @Inject
     io.github.imitation.service.policy.console.RunBoard board;
@@ -52,14 +64,37 @@ public class BatchConsumers {
     public void runs(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             board.accept(record.key(), null);
+            manager.onRunRecord(record.key(), null, record.offset());
             return;
         }
+        RunRecord run;
         try {
-            RunRecord run = RunRecord.fromJson(record.value());
-            board.accept(run.runId(), run);
-            manager.recover(run);
+            run = RunRecord.fromJson(record.value());
         } catch (MalformedMessageException e) {
             LOG.warnf("skipping run record at il.runs offset %d: %s", record.offset(), e.getMessage());
+            manager.onRunRecord(record.key(), null, record.offset()); // still read: the replay counts it
+            return;
         }
+        board.accept(run.runId(), run);
+        manager.onRunRecord(run.runId(), run, record.offset());
+    }
+
+    /**
+     * At start, the replay of {@code il.runs}: runs resume (or show as finished) by their latest record once
+     * everything the topic held has been read (not in the serving role, which does not read il.runs).
+     */
+    void replayRuns(@Observes StartupEvent event) {
+        if (!config.getOptionalValue("mp.messaging.incoming.runs.enabled", Boolean.class).orElse(true)) {
+            return;
+        }
+        String topic = config.getValue("mp.messaging.incoming.runs.topic", String.class);
+        // il.runs has one partition (TopicLayout): its end offset is where the replay is complete.
+        TopicPartition partition = new TopicPartition(topic, 0);
+        java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<String, byte[]>, Long> end =
+                c -> c.endOffsets(List.of(partition)).get(partition);
+        Thread replay = new Thread(() -> manager.finishReplay(() -> kafka.<String, byte[]>getConsumer("runs")
+                .runOnPollingThread(end).await().atMost(Duration.ofSeconds(10))), "il.runs-replay");
+        replay.setDaemon(true);
+        replay.start();
     }
 }

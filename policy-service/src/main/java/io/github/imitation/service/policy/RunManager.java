@@ -145,7 +145,7 @@ public class RunManager {
 
     public RunRecord create(RunSpec requested) throws InterruptedException {
         RunSpec spec = requested;
-        if (runs.containsKey(spec.runId())) {
+        if (runs.containsKey(spec.runId()) || pendingRecovery(spec.runId())) {
             throw new RunExistsException(spec.runId());
         }
         spec.checkEnv();
@@ -370,11 +370,84 @@ public class RunManager {
         run.update(s -> s.progressed(envSteps, version, s.batches(), 0, 0, 0, System.currentTimeMillis()));
     }
 
+    /** The latest record of each run read from {@code il.runs} while the startup replay is under way. */
+    private final Map<String, RunRecord> replay = new java.util.LinkedHashMap<>();
+    /** The offset of the last {@code il.runs} record read; -1 before the first. */
+    private volatile long runsOffset = -1;
+    /** Set once the startup replay of {@code il.runs} has caught up and its runs were recovered. */
+    private volatile boolean replayed;
+
     /**
-     * A run record replayed from {@code il.runs} at startup: a run that was RUNNING when the service
+     * A record read from {@code il.runs} (null: a tombstone). Until the replay has caught up with what the topic
+     * held at startup, only the latest record of each run is kept: a run is resumed, or shown finished, by its
+     * latest state, never by an older one (a completed run's first record says RUNNING).
+     */
+    public void onRunRecord(String runId, RunRecord record, long offset) {
+        synchronized (replay) {
+            runsOffset = offset;
+            if (!replayed) {
+                if (record == null) {
+                    replay.remove(runId);
+                } else {
+                    replay.remove(runId); // keep the topic's order of the latest records
+                    replay.put(runId, record);
+                }
+                return;
+            }
+        }
+        if (record != null) {
+            recover(record);
+        }
+    }
+
+    /**
+     * Waits until the {@code il.runs} consumer has read everything the topic held when the wait began, then
+     * recovers each run from its latest record. Runs on a thread of its own, started with the service.
+     */
+    void finishReplay(java.util.function.Supplier<Long> endOffset) {
+        long end = -1;
+        while (end < 0) {
+            try {
+                end = endOffset.get();
+            } catch (RuntimeException e) {
+                LOG.debugf("il.runs end offset not known yet: %s", e.getMessage());
+                sleep(200);
+            }
+        }
+        while (runsOffset + 1 < end) {
+            sleep(50);
+        }
+        List<RunRecord> latest;
+        synchronized (replay) {
+            latest = List.copyOf(replay.values());
+            replay.clear();
+            replayed = true;
+        }
+        LOG.infof("il.runs replayed (%d records): %d runs", end, latest.size());
+        latest.forEach(this::recover);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying il.runs", e);
+        }
+    }
+
+    /** Whether a run id is taken by a run not yet recovered from the startup replay. */
+    private boolean pendingRecovery(String runId) {
+        synchronized (replay) {
+            return replay.containsKey(runId);
+        }
+    }
+
+    /**
+     * A run's latest record replayed from {@code il.runs} at startup: a run that was RUNNING when the service
      * stopped resumes from its checkpoint; finished runs stay visible in the API.
      */
-    public void recover(RunRecord record) {
+    void recover(RunRecord record) {
         if (runs.containsKey(record.runId())) {
             return;
         }
