@@ -44,6 +44,11 @@ public class ServingEndpoint {
             Log.infof("serving %s version %d from %s", name, info.version(), file);
         });
         ServingRoutes.mount(router, repository);
+        // The run console belongs to the learner role (it reads il.runs, which this role does not): say so.
+        router.routeWithRegex("^/(index\\.html)?$|^/console/.*|^/api/v1/console/.*").order(-10).handler(ctx -> ctx.response()
+                .setStatusCode(404).putHeader("Content-Type", "application/json")
+                .end("{\"error\": \"this is the inference endpoint (serving role); the run console is on the policy-service "
+                        + "(learner role), e.g. http://localhost:8084/ under imitation up\"}"));
         Log.infof("inference endpoints mounted: /v2 (Open Inference Protocol), /api/v1/policies/{name}/act%s",
                 settings.apiKey().isPresent() ? " (API key required)" : "");
     }

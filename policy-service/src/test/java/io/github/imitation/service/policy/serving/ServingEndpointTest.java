@@ -98,6 +98,9 @@ class ServingEndpointTest {
         given().contentType(ContentType.JSON).body(INFER).post("/v2/models/cartpole/infer").then().statusCode(401)
                 .body("error", containsString("API key"));
         given().header("X-API-Key", "wrong").get("/v2").then().statusCode(401);
+        // the run console is the learner role's: this role says where it is
+        given().get("/").then().statusCode(404).body("error", containsString("run console is on the policy-service"));
+        given().get("/api/v1/console/runs").then().statusCode(404);
     }
 
     @Test
