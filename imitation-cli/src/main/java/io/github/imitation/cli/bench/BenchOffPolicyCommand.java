@@ -198,7 +198,7 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
         line.put("mean_return", BenchJson.round(result.meanReturn(), 2));
         line.put("std_return", BenchJson.round(result.stdReturn(), 2));
         line.put("episodes", episodes);
-        Long toLevel = stepsToLevel(points, level, result.meanReturn());
+        Long toLevel = PaperProtocol.stepsToLevel(points, level, result.meanReturn());
         if (toLevel == null || offline) {
             line.putNull("env_steps_to_level");
         } else {
@@ -208,26 +208,5 @@ public final class BenchOffPolicyCommand implements Callable<Integer> {
         line.put("seconds", BenchJson.round(seconds, 1));
         BenchJson.machine(line, "machine");
         return line;
-    }
-
-    /**
-     * The first evaluation point at or above {@code level} from which every later point, and the final
-     * evaluation, stay at or above it; null if there is none.
-     */
-    static Long stepsToLevel(List<double[]> points, double level, double finalReturn) {
-        if (!(finalReturn >= level)) {
-            return null;
-        }
-        Long first = null;
-        for (double[] p : points) {
-            if (p[1] >= level) {
-                if (first == null) {
-                    first = (long) p[0];
-                }
-            } else {
-                first = null;
-            }
-        }
-        return first;
     }
 }

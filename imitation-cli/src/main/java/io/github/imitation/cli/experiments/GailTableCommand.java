@@ -99,8 +99,13 @@ final class GailTableCommand implements Callable<Integer> {
         }
     }
 
-    /** What one run gave: its evaluation, its training's env steps, wall time and (GAIL, AIRL) learning curve. */
-    record RunResult(Run run, EvaluationResult evaluation, long envSteps, double wallSeconds, List<double[]> curve) {
+    /**
+     * What one run gave: its evaluation, its training's env steps, wall time, (GAIL, AIRL) learning curve, and the
+     * greedy evaluations while it trained ({env steps, mean return}; BC: its one policy at 0 env steps), from which
+     * the report finds the env steps to the expert's level.
+     */
+    record RunResult(Run run, EvaluationResult evaluation, long envSteps, double wallSeconds, List<double[]> curve,
+            List<double[]> evaluations) {
     }
 
     @Override
@@ -241,6 +246,7 @@ final class GailTableCommand implements Callable<Integer> {
         String env = run.env();
         int episodes = settings.episodes();
         List<double[]> curve = new ArrayList<>();
+        List<double[]> evaluations = new ArrayList<>();
         List<Trajectory> demos = run.trajectories() == null ? List.of() : demonstrations.subList(0, run.trajectories());
         EvaluationResult evaluation;
         long envSteps;
@@ -261,27 +267,40 @@ final class GailTableCommand implements Callable<Integer> {
                 var learned = PaperProtocol.bc(env, demos, settings.subsample(env), settings.bc(env), run.seed());
                 evaluation = PaperProtocol.evaluate(learned.policy(), env, episodes, run.seed());
                 envSteps = learned.envSteps();
+                evaluations.add(new double[] {0, evaluation.meanReturn()}); // no env steps: where it is, it is from the start
             }
             case "gail", "airl" -> {
                 AdversarialConfig config = settings.adversarial(env, AdversarialConfig.Kind.valueOf(run.algo().toUpperCase()),
                         run.trajectories());
                 var learned = PaperProtocol.adversarial(env, demos, settings.subsample(env), config, run.seed(),
-                        round -> curve.add(new double[] {round.ppo().envSteps(), round.ppo().recentReturn()}));
+                        round -> curve.add(new double[] {round.ppo().envSteps(), round.ppo().recentReturn()}),
+                        settings.adversarialEvaluationInterval(env, AdversarialConfig.Kind.valueOf(run.algo().toUpperCase()),
+                                run.trajectories()), evaluations);
                 evaluation = PaperProtocol.evaluate(learned.policy(), env, episodes, run.seed());
                 envSteps = learned.envSteps();
             }
             case "dagger" -> {
                 long[] steps = {0};
                 try (OnnxPolicy expert = OnnxPolicy.forEnv(expertPolicy, env, OnnxPolicy.Options.defaults().withSeed(run.seed()))) {
-                    var learner = Dagger.train(env, expert, demos, settings.dagger(env), run.seed(),
-                            iteration -> steps[0] = iteration.envSteps());
+                    var learner = Dagger.train(env, expert, demos, settings.dagger(env), run.seed(), iteration -> {
+                        steps[0] = iteration.envSteps();
+                        evaluations.add(new double[] {iteration.envSteps(), io.github.imitation.algo.offpolicy.OffPolicyTrainer
+                                .evaluateGreedy(iteration.policy(), env, PaperProtocol.EVALUATION_EPISODES_DURING_TRAINING,
+                                        run.seed()).meanReturn()});
+                    });
                     evaluation = PaperProtocol.evaluate(learner, env, episodes, run.seed());
                 }
                 envSteps = steps[0];
             }
+            case "iq-learn", "sqil" -> {
+                var learned = PaperProtocol.offPolicy(env, demos, settings.offPolicy(env, run.algo()), run.seed(), evaluations);
+                evaluation = PaperProtocol.evaluate(learned.policy(), env, episodes, run.seed());
+                envSteps = learned.envSteps();
+            }
             default -> throw new IllegalStateException("unknown algorithm " + run.algo());
         }
-        return new RunResult(run, evaluation, envSteps, (System.nanoTime() - start) / 1e9, List.copyOf(curve));
+        return new RunResult(run, evaluation, envSteps, (System.nanoTime() - start) / 1e9, List.copyOf(curve),
+                List.copyOf(evaluations));
     }
 
     /** Appends the run to runs.jsonl (when given) and prints it (when {@code progress} is given). */

@@ -36,10 +36,44 @@ final class GailTableReport {
      * @param wallSeconds wall time of all the cell's seeds together (training and evaluation)
      * @param paper      the paper's cell, where the paper has one for this env
      * @param meetsPaper GAIL: mean ≥ paper mean − paper std; BC: mean ≥ paper mean; null otherwise
+     * @param level      the expert's level for "env steps to expert level" (learners; null for expert and random)
+     * @param stepsToLevel per seed, the env steps of the first evaluation during training at or above {@code level}
+     *                   from which it stayed there, the final evaluation included; null where it never settled there
      */
     record Cell(String env, String algo, Integer trajectories, List<Long> seeds, double[] seedMeans, double mean,
             double std, double episodeStd, long envSteps, double wallSeconds, PublishedResults.Cell paper,
-            Boolean meetsPaper) {
+            Boolean meetsPaper, Double level, List<Long> stepsToLevel) {
+
+        /** Seeds that reached the level. */
+        long reached() {
+            return stepsToLevel == null ? 0 : stepsToLevel.stream().filter(Objects::nonNull).count();
+        }
+
+        /** The median env steps to the level over the seeds that reached it, or null when none did. */
+        Long medianStepsToLevel() {
+            if (stepsToLevel == null) {
+                return null;
+            }
+            List<Long> reachedSteps = stepsToLevel.stream().filter(Objects::nonNull).sorted().toList();
+            if (reachedSteps.isEmpty()) {
+                return null;
+            }
+            int m = reachedSteps.size();
+            return m % 2 == 1 ? reachedSteps.get(m / 2) : (reachedSteps.get(m / 2 - 1) + reachedSteps.get(m / 2)) / 2;
+        }
+    }
+
+    /** The expert's level of an env: its mean minus the tolerance times the expert–random gap. */
+    static double level(double expertMean, double randomMean) {
+        return expertMean - GailTableSettings.LEVEL_TOLERANCE * Math.abs(expertMean - randomMean);
+    }
+
+    private static String displayName(String algo) {
+        return switch (algo) {
+            case "dagger" -> "DAgger";
+            case "iq-learn" -> "IQ-Learn";
+            default -> algo.toUpperCase(Locale.ROOT);
+        };
     }
 
     /** The paper's tasks were CartPole with 200 steps (v0), Acrobot and MountainCar: CartPole-v1 has no paper row. */
@@ -65,9 +99,30 @@ final class GailTableReport {
             grouped.computeIfAbsent(java.util.Arrays.asList(run.env(), run.algo(), run.trajectories()), k -> new ArrayList<>())
                     .add(Objects.requireNonNull(results.get(run), run::toString));
         }
+        Map<String, Double> levels = new LinkedHashMap<>();
+        for (String env : settings.envs()) {
+            List<RunResult> expert = new ArrayList<>();
+            List<RunResult> random = new ArrayList<>();
+            grouped.forEach((key, group) -> {
+                if (key.get(0).equals(env) && key.get(1).equals("expert")) {
+                    expert.addAll(group);
+                } else if (key.get(0).equals(env) && key.get(1).equals("random")) {
+                    random.addAll(group);
+                }
+            });
+            if (!expert.isEmpty() && !random.isEmpty()) {
+                levels.put(env, level(expert.stream().mapToDouble(r -> r.evaluation().meanReturn()).average().orElseThrow(),
+                        random.stream().mapToDouble(r -> r.evaluation().meanReturn()).average().orElseThrow()));
+            }
+        }
         List<Cell> cells = new ArrayList<>();
         for (List<RunResult> group : grouped.values()) {
             Run first = group.get(0).run();
+            boolean learner = GailTableSettings.LEARNERS.contains(first.algo());
+            Double level = learner ? levels.get(first.env()) : null;
+            List<Long> toLevel = level == null ? null : group.stream()
+                    .map(r -> PaperProtocol.stepsToLevel(r.evaluations(), level, r.evaluation().meanReturn()))
+                    .collect(java.util.stream.Collectors.toList());
             double[] seedMeans = group.stream().mapToDouble(r -> r.evaluation().meanReturn()).toArray();
             double[] episodes = group.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.evaluation().returns())).toArray();
             double mean = mean(seedMeans);
@@ -80,7 +135,7 @@ final class GailTableReport {
             cells.add(new Cell(first.env(), first.algo(), first.trajectories(),
                     group.stream().map(r -> r.run().seed()).toList(), seedMeans, mean, std(seedMeans), std(episodes),
                     Math.round(group.stream().mapToLong(RunResult::envSteps).average().orElse(0)),
-                    group.stream().mapToDouble(RunResult::wallSeconds).sum(), paper, meets));
+                    group.stream().mapToDouble(RunResult::wallSeconds).sum(), paper, meets, level, toLevel));
         }
         return cells;
     }
@@ -147,6 +202,24 @@ final class GailTableReport {
             if (cell.meetsPaper() != null) {
                 node.put("meets_paper", cell.meetsPaper());
             }
+            if (cell.level() != null) {
+                node.put("level", round(cell.level(), 2));
+                ArrayNode toLevel = node.putArray("env_steps_to_level");
+                cell.stepsToLevel().forEach(steps -> {
+                    if (steps == null) {
+                        toLevel.addNull();
+                    } else {
+                        toLevel.add(steps);
+                    }
+                });
+                Long median = cell.medianStepsToLevel();
+                if (median == null) {
+                    node.putNull("env_steps_to_level_median");
+                } else {
+                    node.put("env_steps_to_level_median", median);
+                }
+                node.put("seeds_at_level", cell.reached());
+            }
         }
         Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
                 StandardCharsets.UTF_8);
@@ -158,8 +231,12 @@ final class GailTableReport {
                 .append("`)\n\n");
         md.append(String.format(Locale.ROOT, "%d seed(s) per cell, %d evaluation episodes per seed; ours: mean over seeds "
                 + "(± std across seeds), paper: Ho & Ermon 2016, Table 1 (mean ± std). Checks: GAIL ✓ when ours ≥ paper mean "
-                + "− paper std, BC ✓ when ours ≥ paper mean. Total wall time %.1f s with %d job(s).%s%n%n",
-                settings.seeds(), settings.episodes(), wallSeconds, settings.jobs(),
+                + "− paper std, BC ✓ when ours ≥ paper mean. Env steps to expert level: the first greedy evaluation "
+                + "during training (%d episodes; BC: its final policy, 0 env steps) at or above the level = expert mean − "
+                + "%.0f%% of the expert–random gap, staying there for the rest of the run and in the final evaluation; "
+                + "median over the seeds that got there (how many of them). Total wall time %.1f s with %d job(s).%s%n%n",
+                settings.seeds(), settings.episodes(), PaperProtocol.EVALUATION_EPISODES_DURING_TRAINING,
+                100 * GailTableSettings.LEVEL_TOLERANCE, wallSeconds, settings.jobs(),
                 settings.quick() ? " **Quick settings: a smoke test, the numbers mean nothing.**" : ""));
         for (String env : settings.envs()) {
             md.append("## ").append(env).append("\n\n");
@@ -185,10 +262,15 @@ final class GailTableReport {
                 md.append(" ").append(n).append(" traj: ours | paper |");
             }
             md.append(" env steps per run (").append(settings.trajectories().get(settings.trajectories().size() - 1))
-                    .append(" traj; others where they differ) |\n|---|");
-            md.append("---|---|".repeat(settings.trajectories().size())).append("---|\n");
-            for (String algo : List.of("bc", "gail", "airl", "dagger")) {
-                md.append("| ").append(algo.equals("dagger") ? "DAgger" : algo.toUpperCase()).append(" |");
+                    .append(" traj; others where they differ) | env steps to expert level");
+            levelOf(cells, env).ifPresent(l -> md.append(String.format(Locale.ROOT, " (%.1f)", l)));
+            md.append(" |\n|---|");
+            md.append("---|---|".repeat(settings.trajectories().size())).append("---|---|\n");
+            for (String algo : GailTableSettings.LEARNERS) {
+                if (cells.stream().noneMatch(c -> c.env().equals(env) && c.algo().equals(algo))) {
+                    continue;
+                }
+                md.append("| ").append(displayName(algo)).append(" |");
                 long steps = 0;
                 List<String> differing = new ArrayList<>();
                 long last = find(cells, env, algo, settings.trajectories().get(settings.trajectories().size() - 1)).envSteps();
@@ -209,12 +291,23 @@ final class GailTableReport {
                 if (!differing.isEmpty()) {
                     md.append(" (").append(String.join(", ", differing)).append(")");
                 }
-                md.append(" |\n");
+                List<String> toLevel = new ArrayList<>();
+                for (int n : settings.trajectories()) {
+                    Cell cell = find(cells, env, algo, n);
+                    Long median = cell.medianStepsToLevel();
+                    toLevel.add(String.format(Locale.ROOT, "%d: %s (%d/%d)", n, median == null ? "never" : String.format(
+                            Locale.ROOT, "%,d", median), cell.reached(), cell.seeds().size()));
+                }
+                md.append(" | ").append(String.join(" · ", toLevel)).append(" |\n");
             }
             md.append("\n![learning curves](").append(env).append("-learning-curves.png) ![returns vs trajectories](")
                     .append(env).append("-returns-vs-trajectories.png)\n\n");
         }
         return md.toString();
+    }
+
+    private static java.util.Optional<Double> levelOf(List<Cell> cells, String env) {
+        return cells.stream().filter(c -> c.env().equals(env) && c.level() != null).map(Cell::level).findFirst();
     }
 
     private static Cell find(List<Cell> cells, String env, String algo, Integer n) {
@@ -281,14 +374,16 @@ final class GailTableReport {
                 counts.add((double) cell.trajectories());
             }
         }
-        for (String algo : List.of("bc", "gail", "airl", "dagger")) {
+        for (String algo : GailTableSettings.LEARNERS) {
             List<Double> ys = new ArrayList<>();
             for (Cell cell : cells) {
                 if (cell.env().equals(env) && cell.algo().equals(algo)) {
                     ys.add(cell.mean());
                 }
             }
-            series.add(new LearningCurvePlot.Series(algo.equals("dagger") ? "DAgger" : algo.toUpperCase(), counts, ys, true));
+            if (!ys.isEmpty()) {
+                series.add(new LearningCurvePlot.Series(displayName(algo), counts, ys, true));
+            }
         }
         if (hasPaperRow(env)) {
             for (String algo : List.of("bc", "gail")) {

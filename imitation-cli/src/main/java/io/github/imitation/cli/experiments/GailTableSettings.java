@@ -10,6 +10,8 @@ import io.github.imitation.algo.bc.BcConfig;
 import io.github.imitation.algo.dagger.DaggerConfig;
 import io.github.imitation.eval.PublishedResults;
 import java.util.Arrays;
+import io.github.imitation.algo.offpolicy.OffPolicyConfig;
+import io.github.imitation.algo.offpolicy.OffPolicyDefaults;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,15 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
 
     static final List<String> ENVS = List.of("CartPole-v0", "CartPole-v1", "Acrobot-v1", "MountainCar-v0");
     static final List<String> QUICK_ENVS = List.of("CartPole-v1");
-    static final List<String> ALGOS = List.of("expert", "random", "bc", "gail", "airl", "dagger");
+    static final List<String> ALGOS = List.of("expert", "random", "bc", "gail", "airl", "dagger", "iq-learn", "sqil");
+    /** The learners, the table's rows. */
+    static final List<String> LEARNERS = List.of("bc", "gail", "airl", "dagger", "iq-learn", "sqil");
+
+    /**
+     * "Env steps to expert level": the level is the expert's mean minus this fraction of the expert–random gap
+     * (CartPole-v1: 500 − 0.05 × 478 ≈ 476), so that a learner at the expert's level up to evaluation noise counts.
+     */
+    static final double LEVEL_TOLERANCE = 0.05;
 
     static final int SEEDS = 5;
     static final int QUICK_SEEDS = 1;
@@ -62,9 +72,11 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
      * @param gailGeneratorWidth      GAIL's generator with 4 or more trajectories: the width of its two hidden
      *                                layers, or 0 for the defaults' generator (one trajectory always has the
      *                                defaults'); a narrower one where it meets the paper's row in less time
+     * @param offPolicySteps          env steps of each IQ-Learn and SQIL run (the off-policy issue's budgets)
      */
     record Budget(long gailSteps, long gailOneTrajectorySteps, long airlSteps, int daggerIterations,
-            int daggerStepsPerIteration, int bcMaxEpochs, int daggerBcMaxEpochs, int gailGeneratorWidth) {
+            int daggerStepsPerIteration, int bcMaxEpochs, int daggerBcMaxEpochs, int gailGeneratorWidth,
+            long offPolicySteps) {
 
         long adversarialStepsFor(AdversarialConfig.Kind kind, int trajectories) {
             if (kind == AdversarialConfig.Kind.AIRL) {
@@ -82,13 +94,13 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     /** The full run's budgets (docs/results/gail-table.md tables them with the expected wall time). */
     static Budget full(String env) {
         return switch (env) {
-            case "CartPole-v0" -> new Budget(100_000, 300_000, 100_000, 3, 1_000, BC_EPOCHS, 50, 0);
-            case "CartPole-v1" -> new Budget(100_000, 100_000, 100_000, 3, 1_000, BC_EPOCHS, 50, 0);
+            case "CartPole-v0" -> new Budget(100_000, 300_000, 100_000, 3, 1_000, BC_EPOCHS, 50, 0, 20_000);
+            case "CartPole-v1" -> new Budget(100_000, 100_000, 100_000, 3, 1_000, BC_EPOCHS, 50, 0, 20_000);
             // Acrobot's GAIL: the defaults' 256×256 generator with one trajectory, 128×128 (half the cost per env
             // step) with more, where it meets the paper's row too (docs/results/gail-table.md has the probes).
-            case "Acrobot-v1" -> new Budget(1_000_000, 1_000_000, 300_000, 3, 1_000, BC_EPOCHS, 50, 128);
-            case "MountainCar-v0" -> new Budget(1_000_000, 1_000_000, 500_000, 3, 1_000, BC_EPOCHS, 50, 0);
-            default -> new Budget(300_000, 300_000, 300_000, 3, 1_000, BC_EPOCHS, 50, 0);
+            case "Acrobot-v1" -> new Budget(1_000_000, 1_000_000, 300_000, 3, 1_000, BC_EPOCHS, 50, 128, 50_000);
+            case "MountainCar-v0" -> new Budget(1_000_000, 1_000_000, 500_000, 3, 1_000, BC_EPOCHS, 50, 0, 100_000);
+            default -> new Budget(300_000, 300_000, 300_000, 3, 1_000, BC_EPOCHS, 50, 0, 50_000);
         };
     }
 
@@ -96,7 +108,7 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
     static Budget quick(String env) {
         int rollout = AdversarialDefaults.forEnv(env, AdversarialConfig.Kind.GAIL).ppo().rolloutSize();
         long steps = Math.max(4_096, 2L * rollout);
-        return new Budget(steps, steps, steps, 2, 256, 20, 10, 0);
+        return new Budget(steps, steps, steps, 2, 256, 20, 10, 0, 3_000);
     }
 
     private static final int BC_EPOCHS = PaperProtocol.bcConfig().maxEpochs();
@@ -123,6 +135,18 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
         AdversarialConfig config = AdversarialDefaults.forEnv(env, kind).withPpoBudget(budget.adversarialStepsFor(kind, trajectories));
         int width = budget.generatorWidthFor(kind, trajectories);
         return width == 0 ? config : config.withGeneratorHiddenSizes(width, width);
+    }
+
+    /** Greedy evaluations while GAIL and AIRL train, for "env steps to expert level": about 25 per run. */
+    long adversarialEvaluationInterval(String env, AdversarialConfig.Kind kind, int trajectories) {
+        return Math.max(1, budget(env).adversarialStepsFor(kind, trajectories) / 25);
+    }
+
+    /** IQ-Learn or SQIL online with their defaults for the env, the table's budget and the paper's subsampling. */
+    OffPolicyConfig offPolicy(String env, String algo) {
+        OffPolicyConfig.Algorithm a = algo.equals("sqil") ? OffPolicyConfig.Algorithm.SQIL : OffPolicyConfig.Algorithm.IQ_LEARN;
+        return OffPolicyDefaults.forEnv(env, a, false).withTotalEnvSteps(budget(env).offPolicySteps())
+                .withSubsample(subsample(env));
     }
 
     /** DAgger without its per-iteration evaluation: the cell's own evaluation of the last learner is the result. */
@@ -176,6 +200,15 @@ record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<
                 node.put("steps_per_iteration", config.stepsPerIteration());
                 node.put("beta_decay", config.betaDecay());
                 node.put("bc_max_epochs", config.bc().maxEpochs());
+            }
+            case "iq-learn", "sqil" -> {
+                OffPolicyConfig config = offPolicy(env, algo);
+                node.put("subsample", subsample(env));
+                node.put("env_step_budget", config.totalEnvSteps());
+                node.put("objective", algo.equals("sqil") ? "SQIL (soft Q-learning, expert reward 1, learner 0)"
+                        : "IQ-Learn (inverse soft-Q, chi-squared regularizer)");
+                node.put("defaults", "OffPolicyDefaults for the env (online)");
+                node.put("evaluation_interval", config.evalInterval());
             }
             default -> throw new IllegalArgumentException("unknown algorithm " + algo);
         }

@@ -52,6 +52,9 @@ final class GailTableWorkers {
                 yield (kind == AdversarialConfig.Kind.AIRL ? 1.1 : 1.0) * config.ppo().totalTimesteps() * perStep;
             }
             case "dagger" -> 6;
+            // IQ-Learn / SQIL: about 1.1 ms per env step (one update per step after the first 1,280; measured with
+            // bench offpolicy, CartPole-v1 20k ≈ 17 s, Acrobot-v1 50k ≈ 60 s, MountainCar-v0 100k ≈ 110 s)
+            case "iq-learn", "sqil" -> settings.offPolicy(run.env(), run.algo()).totalEnvSteps() * 1.1e-3;
             case "bc" -> settings.quick() ? 1 : 5;
             default -> 0.5;
         };
@@ -148,16 +151,8 @@ final class GailTableWorkers {
         line.put("eval_env_steps", result.evaluation().envSteps());
         line.put("env_steps", result.envSteps());
         line.put("wall_seconds", result.wallSeconds());
-        ArrayNode curve = line.putArray("curve");
-        for (double[] point : result.curve()) {
-            ArrayNode p = curve.addArray();
-            p.add(point[0]);
-            if (Double.isFinite(point[1])) {
-                p.add(point[1]);
-            } else {
-                p.addNull();
-            }
-        }
+        points(line.putArray("curve"), result.curve());
+        points(line.putArray("evaluations"), result.evaluations());
         Files.writeString(file, Json.mapper().writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -170,12 +165,30 @@ final class GailTableWorkers {
         for (int i = 0; i < returns.length; i++) {
             returns[i] = line.get("returns").get(i).asDouble();
         }
-        List<double[]> curve = new ArrayList<>();
-        for (JsonNode p : line.get("curve")) {
-            curve.add(new double[] {p.get(0).asDouble(), p.get(1).isNull() ? Double.NaN : p.get(1).asDouble()});
-        }
         return new RunResult(run, EvaluationResult.of(returns, line.get("eval_env_steps").asLong()),
-                line.get("env_steps").asLong(), line.get("wall_seconds").asDouble(), List.copyOf(curve));
+                line.get("env_steps").asLong(), line.get("wall_seconds").asDouble(), points(line.get("curve")),
+                points(line.get("evaluations")));
+    }
+
+    /** {x, y} points as [[x, y], ...], a non-finite y as null. */
+    private static void points(ArrayNode array, List<double[]> points) {
+        for (double[] point : points) {
+            ArrayNode p = array.addArray();
+            p.add(point[0]);
+            if (Double.isFinite(point[1])) {
+                p.add(point[1]);
+            } else {
+                p.addNull();
+            }
+        }
+    }
+
+    private static List<double[]> points(JsonNode array) {
+        List<double[]> points = new ArrayList<>();
+        for (JsonNode p : array) {
+            points.add(new double[] {p.get(0).asDouble(), p.get(1).isNull() ? Double.NaN : p.get(1).asDouble()});
+        }
+        return List.copyOf(points);
     }
 
     /** Starts the workers, waits for all of them and returns every run's result. */

@@ -1,5 +1,8 @@
 package io.github.imitation.cli.experiments;
 
+import io.github.imitation.algo.offpolicy.OffPolicyConfig;
+import io.github.imitation.algo.offpolicy.OffPolicyTrainer;
+
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.algo.adversarial.AdversarialImitation;
@@ -87,9 +90,64 @@ public final class PaperProtocol {
     /** GAIL or AIRL (as {@code config} says) on the subsampled demonstrations. */
     public static Learned adversarial(String envId, List<Trajectory> demonstrations, int subsample, AdversarialConfig config,
             long seed, Consumer<AdversarialRound> listener) {
+        return adversarial(envId, demonstrations, subsample, config, seed, listener, 0, null);
+    }
+
+    /**
+     * GAIL or AIRL, evaluated greedily every {@code evaluateEvery} env steps while it trains (the evaluation of the
+     * off-policy learners: {@link #EVALUATION_EPISODES_DURING_TRAINING} episodes through ONNX Runtime, see
+     * {@link OffPolicyTrainer#evaluateGreedy}), each point {env steps, mean return} added to {@code evaluations}.
+     */
+    public static Learned adversarial(String envId, List<Trajectory> demonstrations, int subsample, AdversarialConfig config,
+            long seed, Consumer<AdversarialRound> listener, long evaluateEvery, List<double[]> evaluations) {
         try (var trainer = new AdversarialImitation(envId, demonstrations, subsample, config, seed)) {
-            trainer.train(listener);
+            long[] next = {evaluateEvery};
+            trainer.train(round -> {
+                listener.accept(round);
+                long steps = round.ppo().envSteps();
+                if (evaluations != null && evaluateEvery > 0 && steps >= next[0]) {
+                    next[0] = (steps / evaluateEvery + 1) * evaluateEvery;
+                    evaluations.add(new double[] {steps, OffPolicyTrainer.evaluateGreedy(trainer.policy(), envId,
+                            EVALUATION_EPISODES_DURING_TRAINING, seed).meanReturn()});
+                }
+            });
             return new Learned(trainer.policy(), trainer.envSteps());
         }
+    }
+
+    /** Greedy episodes of each evaluation during training (the off-policy learners' default). */
+    public static final int EVALUATION_EPISODES_DURING_TRAINING = 10;
+
+    /**
+     * IQ-Learn or SQIL online on the demonstrations (subsampled as {@code config} says), evaluated while it trains
+     * ({@code config}'s interval and episodes), each point {env steps, mean return} added to {@code evaluations}.
+     */
+    public static Learned offPolicy(String envId, List<Trajectory> demonstrations, OffPolicyConfig config, long seed,
+            List<double[]> evaluations) {
+        try (OffPolicyTrainer trainer = OffPolicyTrainer.create(envId, demonstrations, config, seed)) {
+            PolicySnapshot policy = trainer.train(p -> evaluations.add(new double[] {p.envSteps(), p.evalMeanReturn()}));
+            return new Learned(policy, trainer.envSteps());
+        }
+    }
+
+    /**
+     * The first evaluation at or above {@code level} from which every later one, and the final evaluation, stay at
+     * or above it: the env steps it came at, or null when the run never settles there.
+     */
+    public static Long stepsToLevel(List<double[]> evaluations, double level, double finalReturn) {
+        if (!(finalReturn >= level)) {
+            return null;
+        }
+        Long first = null;
+        for (double[] p : evaluations) {
+            if (p[1] >= level) {
+                if (first == null) {
+                    first = (long) p[0];
+                }
+            } else {
+                first = null;
+            }
+        }
+        return first;
     }
 }

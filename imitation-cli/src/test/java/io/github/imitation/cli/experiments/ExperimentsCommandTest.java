@@ -50,8 +50,8 @@ class ExperimentsCommandTest {
         assertFalse(cartPoleSettings.get("airl").has("reward_form"), "AIRL's reward is its own f, not a GAIL form");
         assertEquals("[64, 64]", cartPoleSettings.get("gail").get("ppo_hidden_sizes").asText());
         JsonNode cells = results.get("cells");
-        // expert and random once, the four learners once per trajectory count.
-        assertEquals(2 + 4 * 4, cells.size());
+        // expert and random once, the six learners once per trajectory count.
+        assertEquals(2 + 6 * 4, cells.size());
         Set<String> seen = new HashSet<>();
         for (JsonNode cell : cells) {
             for (String key : List.of("env", "algo", "trajectories", "mean", "std", "episode_std", "seeds",
@@ -66,15 +66,40 @@ class ExperimentsCommandTest {
             // CartPole-v1 returns lie in [1, 500] (sanity, not learning quality).
             assertTrue(mean >= 1 && mean <= 500, cell.toString());
             assertEquals(algo.equals("expert") || algo.equals("random"), cell.get("trajectories").isNull(), cell.toString());
-            if (algo.equals("gail") || algo.equals("airl") || algo.equals("dagger")) {
+            if (List.of("gail", "airl", "dagger", "iq-learn", "sqil").contains(algo)) {
                 assertTrue(cell.get("env_steps").asLong() > 0, cell.toString());
+            }
+            if (GailTableSettings.LEARNERS.contains(algo)) {
+                // every learner: the expert's level and, per seed, the env steps it took to settle there (or null)
+                assertTrue(cell.get("level").isNumber(), cell.toString());
+                assertEquals(1, cell.get("env_steps_to_level").size(), cell.toString());
+                JsonNode steps = cell.get("env_steps_to_level").get(0);
+                assertTrue(steps.isNull() || (steps.asLong() >= 0 && steps.asLong() <= cell.get("env_steps").asLong()),
+                        cell.toString());
+                assertEquals(steps.isNull() ? 0 : 1, cell.get("seeds_at_level").asInt(), cell.toString());
+            } else {
+                assertFalse(cell.has("level"), cell.toString());
             }
             assertFalse(cell.has("paper_mean"), "the paper has no CartPole-v1 row");
         }
         assertEquals("expert", cells.get(0).get("algo").asText());
         String table = Files.readString(out.resolve("table.md"));
-        assertTrue(table.contains("## CartPole-v1") && table.contains("| GAIL |") && table.contains("| DAgger |"), table);
-        assertEquals(18, Files.readAllLines(out.resolve("runs.jsonl")).size());
+        assertTrue(table.contains("## CartPole-v1") && table.contains("| GAIL |") && table.contains("| DAgger |")
+                && table.contains("| IQ-Learn |") && table.contains("| SQIL |") && table.contains("env steps to expert level"), table);
+        assertEquals(26, Files.readAllLines(out.resolve("runs.jsonl")).size());
+    }
+
+    @Test
+    void stepsToLevelIsWhereARunReachesTheLevelForGood() {
+        List<double[]> points = List.of(new double[] {1000, 480}, new double[] {2000, 300}, new double[] {3000, 476},
+                new double[] {4000, 500});
+        assertEquals(3000L, io.github.imitation.cli.experiments.PaperProtocol.stepsToLevel(points, 475, 490));
+        org.junit.jupiter.api.Assertions.assertNull(io.github.imitation.cli.experiments.PaperProtocol.stepsToLevel(points, 475, 400),
+                "a final evaluation below the level: never");
+        org.junit.jupiter.api.Assertions.assertNull(io.github.imitation.cli.experiments.PaperProtocol.stepsToLevel(
+                List.of(new double[] {1000, 500}, new double[] {2000, 100}), 475, 480), "it fell back: not yet for good");
+        assertEquals(476.1, GailTableReport.level(500, 22), 1e-9);
+        assertEquals(-101.0, GailTableReport.level(-80, -500), 1e-9);
     }
 
     @Test
