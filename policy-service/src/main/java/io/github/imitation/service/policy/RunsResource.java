@@ -140,7 +140,8 @@ public class RunsResource {
         return node.asLong();
     }
 
-    static String json(Object value) {
+    /** JSON in the API's snake_case. */
+    public static String json(Object value) {
         try {
             return RunRecord.mapper().writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -148,7 +149,8 @@ public class RunsResource {
         }
     }
 
-    static Response error(int status, String message) {
+    /** {@code {"error": message}} with the status. */
+    public static Response error(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(json(Map.of("error", message == null ? "error" : message))).build();
     }

@@ -1,7 +1,9 @@
 package io.github.imitation.service.policy.console;
 
+import static io.github.imitation.service.policy.RunsResource.error;
+import static io.github.imitation.service.policy.RunsResource.json;
+
 import io.github.imitation.env.EnvRegistry;
-import io.github.imitation.messages.RunRecord;
 import io.github.imitation.messages.RunSpec;
 import io.github.imitation.service.policy.RunManager;
 import io.smallrye.common.annotation.Blocking;
@@ -122,18 +124,5 @@ public class ConsoleResource {
     public Map<String, Object> options() {
         return Map.of("envs", List.copyOf(new TreeSet<>(EnvRegistry.ids())), "algorithms",
                 List.copyOf(new TreeSet<>(RunSpec.ALGORITHMS)));
-    }
-
-    static String json(Object value) {
-        try {
-            return RunRecord.mapper().writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(json(Map.of("error", message == null ? "error" : message))).build();
     }
 }

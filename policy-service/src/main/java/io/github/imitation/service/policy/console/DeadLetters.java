@@ -1,7 +1,6 @@
 package io.github.imitation.service.policy.console;
 
 import io.github.imitation.messages.DemonstrationRecords;
-import io.github.imitation.messages.RunRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,7 @@ public class DeadLetters {
             }
             total++;
         }
-        events.deadLetter(json(letter));
+        events.deadLetter(io.github.imitation.service.policy.RunsResource.json(letter));
     }
 
     /** The newest first, and how many were read in all. */
@@ -87,14 +86,6 @@ public class DeadLetters {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header h = record.headers().lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    static String json(Object value) {
-        try {
-            return RunRecord.mapper().writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** For tests. */
