@@ -414,8 +414,15 @@ public class RunManager {
                 sleep(200);
             }
         }
+        long since = System.currentTimeMillis();
+        boolean said = false;
         while (runsOffset + 1 < end) {
             sleep(50);
+            if (!said && System.currentTimeMillis() - since > 30_000) {
+                LOG.warnf("still replaying il.runs after 30 s (read up to offset %d of %d): runs resume when it is done",
+                        runsOffset, end);
+                said = true;
+            }
         }
         List<RunRecord> latest;
         synchronized (replay) {
