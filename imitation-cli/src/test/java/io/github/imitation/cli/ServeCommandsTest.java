@@ -56,6 +56,41 @@ class ServeCommandsTest {
                 assertTrue(result.get(load).get("requests_per_second").asDouble() > 0);
                 assertTrue(result.get(load).has("p99_ms"));
             }
+            // wrk, where installed (.ci/run installs it): the same loads, no errors, its percentiles in order
+            if (report.get("wrk").asText().startsWith("wrk")) {
+                for (String load : List.of("wrk_low_load", "wrk_high_load")) {
+                    JsonNode w = result.get(load);
+                    assertEquals(0, w.get("non_2xx").asLong(), w.toString());
+                    assertEquals(0, w.get("socket_errors").asLong(), w.toString());
+                    assertTrue(w.get("requests_per_second").asDouble() > 0, w.toString());
+                    assertTrue(w.get("p50_ms").asDouble() > 0 && w.get("p50_ms").asDouble() <= w.get("p99_ms").asDouble(),
+                            w.toString());
+                }
+            }
         }
+    }
+
+    @Test
+    void wrksOutputIsRead() {
+        String out = """
+                Running 10s test @ http://127.0.0.1:18090/v2/models/bench/infer
+                  1 threads and 32 connections
+                  Thread Stats   Avg      Stdev     Max   +/- Stdev
+                    Latency   250.10us  500.05us  12.70ms   98.63%
+                  Latency Distribution
+                     50%  197.00us
+                     75%  250.00us
+                     90%  315.00us
+                     99%    1.23ms
+                  1279470 requests in 10.10s, 130.53MB read
+                  Non-2xx or 3xx responses: 3
+                Requests/sec: 127033.33
+                Transfer/sec:     12.93MB
+                """;
+        var result = io.github.imitation.cli.bench.WrkLoadAccess.parse(out);
+        assertEquals(127033.33, result.requestsPerSecond(), 1e-6);
+        assertEquals(0.197, result.percentileMillis().get("p50"), 1e-9);
+        assertEquals(1.23, result.percentileMillis().get("p99"), 1e-9);
+        assertEquals(3, result.non2xx());
     }
 }

@@ -101,6 +101,10 @@ final class BenchServeCommand implements Callable<Integer> {
         server.put("max_delay_us", config.maxDelayMicros());
         server.put("event_loops", serving.eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : serving.eventLoops);
         report.put("load_generator", "one thread, NIO keep-alive connections, pre-encoded request (wrk-style)");
+        // The same loads through wrk where it is installed: an independent generator next to our own.
+        java.util.Optional<WrkLoad> wrk = WrkLoad.find();
+        report.put("wrk", wrk.map(w -> w.version() + ", 1 thread, --latency, the same body").orElse(
+                "not installed (Debian package wrk): only our own generator"));
         server.put("endpoint", "POST /v2/models/bench/infer (Open Inference Protocol)");
 
         ArrayNode results = report.putArray("results");
@@ -150,6 +154,19 @@ final class BenchServeCommand implements Callable<Integer> {
                                 result.requestsPerSecond(), result.p50Millis(), result.p99Millis(),
                                 http.get("percent_of_ceiling").asDouble(), ceiling.get("observations_per_second").asLong(),
                                 result.cpuMicrosPerRequest(), result.errors());
+                        if (wrk.isPresent()) {
+                            WrkLoad.Result w = wrk.get().run("http://127.0.0.1:" + endpoint.port() + "/v2/models/bench/infer",
+                                    body, c, measure);
+                            ObjectNode byWrk = line.putObject(c == 1 ? "wrk_low_load" : "wrk_high_load");
+                            byWrk.put("connections", c);
+                            byWrk.put("requests_per_second", Math.round(w.requestsPerSecond()));
+                            w.percentileMillis().forEach((k, v) -> byWrk.put(k + "_ms", round3(v)));
+                            byWrk.put("non_2xx", w.non2xx());
+                            byWrk.put("socket_errors", w.socketErrors());
+                            System.err.printf(Locale.ROOT, "bench serve: %d obs/request, %d connection(s), wrk: %.0f requests/s,"
+                                    + " p50 %.3f ms, p99 %.3f ms, %d non-2xx%n", rows, c, w.requestsPerSecond(),
+                                    w.percentileMillis().get("p50"), w.percentileMillis().get("p99"), w.non2xx());
+                        }
                     }
                 }
             }
