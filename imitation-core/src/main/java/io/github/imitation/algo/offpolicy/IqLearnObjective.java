@@ -26,8 +26,13 @@ public final class IqLearnObjective implements ImitationObjective {
     /** Which states the value term {@code E[V(s) − γV(s')]} averages over. */
     public enum ValueLoss { VALUE, VALUE_EXPERT }
 
-    /** Which transitions the χ² regularizer averages over. */
-    public enum Chi2 { ALL, EXPERT, NONE }
+    /**
+     * Which transitions the χ² regularizer averages over: all of them (the replay's actions), the expert's, none, or
+     * {@code POLICY}: the expert's transitions with the expert's actions and the learner's states with the current
+     * soft policy's actions in expectation, {@code Σ_a π(a|s) (Q(s,a) − γV(s'))²} (the authors' "regularize", which
+     * samples the current policy's action instead of the replay's).
+     */
+    public enum Chi2 { ALL, EXPERT, NONE, POLICY }
 
     private final float gamma;
     private final ValueLoss valueLoss;
@@ -63,7 +68,14 @@ public final class IqLearnObjective implements ImitationObjective {
         NDArray telescoped = v.sub(y);
         total = total.add(valueLoss == ValueLoss.VALUE ? telescoped.mean()
                 : GraphScalars.mul(telescoped.mul(b.expertMask()).sum(), perExpert));
-        if (chi2 != Chi2.NONE) {
+        if (chi2 == Chi2.POLICY) {
+            // expert rows: (Q(s, a_E) − y)²; learner rows: E_{a~π(·|s)} (Q(s, a) − y)², π = softmax(Q/α) held fixed
+            NDArray probabilities = GraphScalars.mul(q, 1f / net.temperature()).softmax(1).stopGradient();
+            NDArray underPolicy = q.sub(y.expandDims(1)).square().mul(probabilities).sum(new int[] {1});
+            NDArray expertRows = reward.square().mul(b.expertMask());
+            NDArray learnerRows = underPolicy.mul(GraphScalars.mul(b.expertMask(), -1f).add(1f));
+            total = total.add(GraphScalars.mul(expertRows.add(learnerRows).mean(), chi2Weight));
+        } else if (chi2 != Chi2.NONE) {
             NDArray squared = reward.square();
             NDArray mean = chi2 == Chi2.ALL ? squared.mean() : GraphScalars.mul(squared.mul(b.expertMask()).sum(), perExpert);
             total = total.add(GraphScalars.mul(mean, chi2Weight));

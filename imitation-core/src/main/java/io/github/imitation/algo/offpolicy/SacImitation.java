@@ -80,6 +80,10 @@ public final class SacImitation implements OffPolicyTrainer {
         if (!(spec.actionSpace() instanceof Box box)) {
             throw new IllegalArgumentException(envId + " has no Box action space");
         }
+        if (config.chi2() == IqLearnObjective.Chi2.POLICY) {
+            throw new IllegalArgumentException(envId + ": chi2=POLICY is built for soft-Q learners (Discrete actions); "
+                    + "use ALL, EXPERT or NONE with SAC");
+        }
         if (config.offline()) {
             throw new IllegalArgumentException(envId + ": offline IQ-Learn for Box action spaces is not built yet (online only)");
         }
