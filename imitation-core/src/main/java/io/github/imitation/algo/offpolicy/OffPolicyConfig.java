@@ -20,7 +20,8 @@ package io.github.imitation.algo.offpolicy;
  * @param evalInterval         env steps (online) or updates (offline) between evaluations
  * @param evalEpisodes         greedy episodes per evaluation during training
  * @param valueLoss            IQ-Learn's value term: over all states, or expert states only
- * @param chi2                 IQ-Learn's χ² regularizer: over all transitions, expert ones, or none
+ * @param chi2                 IQ-Learn's χ² regularizer: over all transitions, expert ones, none, or the expert's plus the learner's
+ *                             states under the current policy ({@code POLICY}, soft-Q only)
  * @param chi2Weight           its weight, {@code 1/(4·0.5)} in the paper
  * @param subsample            keep every k-th expert transition of each trajectory (from a random offset)
  * @param normalizeObservations normalize observations with the demonstrations' mean and std (frozen into the policy)
