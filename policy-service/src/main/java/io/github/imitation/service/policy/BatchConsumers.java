@@ -72,7 +72,7 @@ public class BatchConsumers {
             run = RunRecord.fromJson(record.value());
         } catch (MalformedMessageException e) {
             LOG.warnf("skipping run record at il.runs offset %d: %s", record.offset(), e.getMessage());
-            manager.onRunRecord(record.key(), null, record.offset()); // still read: the replay counts it
+            manager.onUnreadableRunRecord(record.offset()); // still read: the replay counts it, the run keeps its record
             return;
         }
         board.accept(run.runId(), run);

@@ -400,6 +400,13 @@ public class RunManager {
         }
     }
 
+    /** A record of {@code il.runs} that could not be read: counted as read, it changes no run. */
+    public void onUnreadableRunRecord(long offset) {
+        synchronized (replay) {
+            runsOffset = offset;
+        }
+    }
+
     /**
      * Waits until the {@code il.runs} consumer has read everything the topic held when the wait began, then
      * recovers each run from its latest record. Runs on a thread of its own, started with the service.
