@@ -145,6 +145,15 @@ public final class UpCommand implements Callable<Integer> {
         Path runDir = out != null ? out : Path.of("runs", "up-" + EnvOption.fileSafe(env) + "-" + algo + "-seed" + seed);
         Files.createDirectories(runDir);
         PrintStream err = System.err;
+        // Every up starts a new run on a fresh pipeline: the broker's and the services' state of an earlier up in the
+        // same directory (its runs would be resumed and compete with this one) goes, like the files this up rewrites.
+        for (String state : List.of("kafka", "data")) {
+            Path stale = runDir.resolve(state);
+            if (Files.exists(stale)) {
+                deleteTree(stale);
+                err.println("up: removed " + stale + " of an earlier up in " + runDir + " (each up starts a fresh pipeline)");
+            }
+        }
         long started = System.nanoTime();
         EmbeddedKafkaBroker broker = null;
         CountDownLatch stop = new CountDownLatch(1);
@@ -270,6 +279,14 @@ public final class UpCommand implements Callable<Integer> {
             System.err.println(line);
         }
         return uses;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private String url(int offset) {
