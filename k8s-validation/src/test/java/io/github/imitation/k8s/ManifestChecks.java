@@ -1481,6 +1481,339 @@ final class ManifestChecks {
         }
     }
 
+    // ---------------------------------------------------------------- console exposure and monitoring
+
+    /**
+     * The ingress-nginx annotations this validation knows: nginx ignores a misspelled one without a word (a
+     * {@code proxy-bufering: "off"} would leave the console's live feed buffered). Add one here when you use it.
+     */
+    static final Set<String> NGINX_ANNOTATIONS = Set.of("proxy-buffering", "proxy-read-timeout", "proxy-send-timeout",
+            "proxy-connect-timeout", "proxy-body-size", "proxy-http-version", "proxy-request-buffering", "backend-protocol",
+            "ssl-redirect", "force-ssl-redirect", "rewrite-target", "use-regex", "app-root", "auth-url", "auth-signin",
+            "auth-response-headers", "auth-type", "auth-secret", "auth-secret-type", "auth-realm", "whitelist-source-range",
+            "allowlist-source-range", "denylist-source-range", "limit-rps", "limit-rpm", "limit-connections", "enable-cors",
+            "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "server-snippet",
+            "configuration-snippet", "upstream-hash-by", "affinity", "session-cookie-name", "x-forwarded-prefix");
+    static final String NGINX_ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+    /**
+     * The console's live feed (server-sent events) sends a keep-alive comment every 15 s; a proxy read timeout must
+     * leave room for a few of them, and ingress-nginx's own default (60 s) is the least.
+     */
+    static final int CONSOLE_MIN_READ_TIMEOUT_SECONDS = 60;
+
+    /**
+     * The console's exposure and the monitoring: Ingress backends exist and are reachable through the network
+     * policies from the pods of their class's controller ({@link #INGRESS_CONTROLLERS}); an ingress-nginx Ingress to the console turns proxy
+     * buffering off and allows long reads (server-sent events), with known annotations only; no service pod but
+     * the public inference endpoint is open to every source, every namespace, every address or every port;
+     * PodMonitors select the service pods on a declared port at their metrics path, reachable through the network
+     * policies from {@link #PROMETHEUS}, and every service is scraped; the pods' prometheus.io annotations name that port and path; the
+     * Prometheus queries of KEDA triggers read series the services export.
+     */
+    List<String> consoleAndMonitoring() {
+        List<String> errors = new ArrayList<>();
+        for (ObjectNode doc : ofKind("Ingress")) {
+            io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress;
+            try {
+                ingress = StrictModel.typed(doc, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class);
+            } catch (IllegalArgumentException e) {
+                continue; // reported by schema()
+            }
+            ingress(ingress, errors);
+        }
+        openness(errors);
+        List<ObjectNode> podMonitors = ofKind("PodMonitor");
+        Set<String> scraped = new TreeSet<>();
+        for (ObjectNode pm : podMonitors) {
+            podMonitor(pm, scraped, errors);
+        }
+        for (Deployment d : deployments.values()) {
+            String dep = d.getMetadata().getName();
+            Optional<Container> service = serviceContainer(d);
+            if (service.isEmpty()) {
+                continue;
+            }
+            if (!podMonitors.isEmpty() && !scraped.contains(dep)) {
+                errors.add("Deployment/" + dep + ": no PodMonitor scrapes its pods (the dashboard reads every service's metrics)");
+            }
+            scrapeAnnotations(d, service.get(), errors);
+        }
+        kedaQueries(errors);
+        return errors;
+    }
+
+    /** The container of a Deployment that runs one of the services (not the simulator, not an unknown image). */
+    private static Optional<Container> serviceContainer(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> role(c) == Role.SERVICE && MODULES.contains(module(c.getImage()))).findFirst();
+    }
+
+    /** Where the service's Micrometer registry answers: quarkus.micrometer.export.prometheus.path, under /q unless absolute. */
+    private String metricsPath(Container c) {
+        ServiceContract contract;
+        try {
+            contract = ServiceContract.load(module(c.getImage()), env(c).get("QUARKUS_PROFILE"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String path = contract.properties.getOrDefault("quarkus.micrometer.export.prometheus.path", "metrics");
+        return path.startsWith("/") ? path : "/q/" + path;
+    }
+
+    private void ingress(io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress, List<String> errors) {
+        String id = "Ingress/" + ingress.getMetadata().getName();
+        var spec = ingress.getSpec();
+        Map<String, String> annotations = Objects.requireNonNullElse(ingress.getMetadata().getAnnotations(), Map.of());
+        String className = spec.getIngressClassName() != null ? spec.getIngressClassName() : annotations.get("kubernetes.io/ingress.class");
+        if (className == null) {
+            errors.add(id + ": names no ingressClassName: which controller serves it would depend on the cluster's default");
+        } else if (!INGRESS_CONTROLLERS.containsKey(className)) {
+            errors.add(id + ": ingress class " + className + " is not one whose controller this validation knows "
+                    + INGRESS_CONTROLLERS.keySet() + " (add it to ManifestChecks.INGRESS_CONTROLLERS)");
+        }
+        boolean nginx = "nginx".equals(className) || annotations.keySet().stream().anyMatch(k -> k.startsWith(NGINX_ANNOTATION_PREFIX));
+        for (String key : annotations.keySet()) {
+            if (key.startsWith(NGINX_ANNOTATION_PREFIX) && !NGINX_ANNOTATIONS.contains(key.substring(NGINX_ANNOTATION_PREFIX.length()))) {
+                errors.add(id + ": annotation " + key + " is not an ingress-nginx annotation this validation knows"
+                        + " (nginx ignores unknown ones silently; add it to ManifestChecks.NGINX_ANNOTATIONS if it is right)");
+            }
+        }
+        List<io.fabric8.kubernetes.api.model.networking.v1.IngressBackend> backends = new ArrayList<>();
+        if (spec.getDefaultBackend() != null) {
+            backends.add(spec.getDefaultBackend());
+        }
+        for (var rule : spec.getRules()) {
+            if (rule.getHttp() != null) {
+                rule.getHttp().getPaths().forEach(p -> backends.add(p.getBackend()));
+            }
+        }
+        if (backends.isEmpty()) {
+            errors.add(id + ": routes nothing (no defaultBackend, no rule with a path)");
+        }
+        boolean toConsole = false;
+        for (var backend : backends) {
+            if (backend.getService() == null) {
+                errors.add(id + ": a backend that is not a Service");
+                continue;
+            }
+            String svcName = backend.getService().getName();
+            var port = backend.getService().getPort();
+            Service svc = services.get(svcName);
+            if (svc == null) {
+                errors.add(id + ": routes to Service " + svcName + ", which does not exist");
+                continue;
+            }
+            String portText = port == null ? "none" : port.getName() != null ? port.getName() : String.valueOf(port.getNumber());
+            Optional<ServicePort> sp = svc.getSpec().getPorts().stream().filter(p -> port != null
+                    && (port.getName() != null ? port.getName().equals(p.getName()) : Objects.equals(port.getNumber(), p.getPort()))).findFirst();
+            if (sp.isEmpty()) {
+                errors.add(id + ": routes to port " + portText + " of Service/" + svcName + ", which has no such port");
+                continue;
+            }
+            IntOrString target = sp.get().getTargetPort() == null ? new IntOrString(sp.get().getPort()) : sp.get().getTargetPort();
+            for (Deployment d : deployments.values()) {
+                if (!selects(svc.getSpec().getSelector(), d.getSpec().getTemplate().getMetadata().getLabels())) {
+                    continue;
+                }
+                for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                    Optional<ContainerPort> cp = containerPort(c, target);
+                    if (cp.isEmpty()) {
+                        continue;
+                    }
+                    if (MODULES.contains(module(c.getImage())) && module(c.getImage()).equals("policy-service")
+                            && !"serving".equals(env(c).get("QUARKUS_PROFILE"))) {
+                        toConsole = true;
+                    }
+                    String where = "Deployment/" + d.getMetadata().getName() + " port " + portText(target) + " (" + cp.get().getContainerPort() + ")";
+                    Source controller = INGRESS_CONTROLLERS.get(className);
+                    if (controller != null && !admits(podLabels(d), cp.get(), controller)) {
+                        errors.add(id + ": no NetworkPolicy admits " + controller.describe() + " to " + where + ": the Ingress would time out");
+                    }
+                }
+            }
+        }
+        if (toConsole && nginx) {
+            String buffering = annotations.get(NGINX_ANNOTATION_PREFIX + "proxy-buffering");
+            if (!"off".equals(buffering)) {
+                errors.add(id + ": routes to the console but " + NGINX_ANNOTATION_PREFIX + "proxy-buffering is " + buffering
+                        + ", not \"off\": nginx would hold back the live feed's server-sent events");
+            }
+            String timeout = annotations.get(NGINX_ANNOTATION_PREFIX + "proxy-read-timeout");
+            if (timeout == null || !timeout.matches("[0-9]+") || Integer.parseInt(timeout) < CONSOLE_MIN_READ_TIMEOUT_SECONDS) {
+                errors.add(id + ": routes to the console but " + NGINX_ANNOTATION_PREFIX + "proxy-read-timeout is " + timeout
+                        + ", not a number of seconds of at least " + CONSOLE_MIN_READ_TIMEOUT_SECONDS + " (the live feed is one long response)");
+            }
+        }
+    }
+
+    /** Whether the Ingress-type policies on these pods (if any) admit the given source pods (of another namespace) to the port. */
+    private boolean admits(Map<String, String> labels, ContainerPort target, Source source) {
+        List<NetworkPolicy> policies = networkPolicies.values().stream()
+                .filter(p -> policyTypes(p).contains("Ingress") && matches(p.getSpec().getPodSelector(), labels)).toList();
+        if (policies.isEmpty()) {
+            return true; // not restricted
+        }
+        return policies.stream().flatMap(p -> p.getSpec().getIngress().stream())
+                .filter(rule -> admitsPort(rule.getPorts(), target))
+                .anyMatch(rule -> rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer -> peer.getIpBlock() == null
+                        && peer.getNamespaceSelector() != null
+                        && matches(peer.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", source.namespace()))
+                        && (peer.getPodSelector() == null || matches(peer.getPodSelector(), source.podLabels()))));
+    }
+
+    /** Pods of another namespace that connect to the services: an ingress controller, Prometheus. */
+    record Source(String what, String namespace, Map<String, String> podLabels) {
+        String describe() {
+            return what + " (namespace " + namespace + ", pods labelled " + new TreeMap<>(podLabels) + ")";
+        }
+    }
+
+    /**
+     * The ingress controllers this validation knows, by ingress class: where their pods run and how they are
+     * labelled (ingress-nginx: its Helm chart, its kind and minikube manifests, minikube's addon). Another controller:
+     * add it here and admit it in components/console-ingress/network-policy.yaml.
+     */
+    static final Map<String, Source> INGRESS_CONTROLLERS = Map.of("nginx", new Source("the ingress-nginx controller", "ingress-nginx",
+            Map.of("app.kubernetes.io/name", "ingress-nginx", "app.kubernetes.io/component", "controller",
+                    "app.kubernetes.io/instance", "ingress-nginx")));
+
+    /** Prometheus, as the prerequisites (k8s/README.md) have it: kube-prometheus-stack's in the namespace monitoring. */
+    static final Source PROMETHEUS = new Source("Prometheus", "monitoring",
+            Map.of("app.kubernetes.io/name", "prometheus", "prometheus", "kube-prometheus-stack-prometheus"));
+
+    /**
+     * Least privilege on the way in: the services' pods (all but {@value #INFERENCE}, the public inference endpoint,
+     * and the simulator, which environments() holds to its four clients) are admitted only from named places on
+     * named ports: no rule without sources, without ports, with every address (0.0.0.0/0) or with every namespace.
+     */
+    private void openness(List<String> errors) {
+        for (NetworkPolicy p : networkPolicies.values()) {
+            if (!policyTypes(p).contains("Ingress")) {
+                continue;
+            }
+            List<String> guarded = deployments.values().stream()
+                    .filter(d -> !d.getMetadata().getName().equals(INFERENCE) && serviceContainer(d).isPresent())
+                    .filter(d -> matches(p.getSpec().getPodSelector(), podLabels(d)))
+                    .map(d -> d.getMetadata().getName()).toList();
+            if (guarded.isEmpty()) {
+                continue;
+            }
+            String pid = "NetworkPolicy/" + p.getMetadata().getName();
+            for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
+                if (rule.getFrom().isEmpty()) {
+                    errors.add(pid + ": admits any source to " + guarded + " (name the namespaces or pods that need them)");
+                }
+                if (rule.getPorts().isEmpty()) {
+                    errors.add(pid + ": admits to every port of " + guarded + " (name the port, e.g. http)");
+                }
+                for (NetworkPolicyPeer peer : rule.getFrom()) {
+                    if (peer.getIpBlock() != null && peer.getIpBlock().getCidr() != null
+                            && peer.getIpBlock().getCidr().matches("(0\\.0\\.0\\.0|::)/0")) {
+                        errors.add(pid + ": admits every address (" + peer.getIpBlock().getCidr() + ") to " + guarded);
+                    }
+                    if (peer.getNamespaceSelector() != null && isEmpty(peer.getNamespaceSelector())) {
+                        errors.add(pid + ": admits pods of every namespace to " + guarded + " (select the namespace by its"
+                                + " kubernetes.io/metadata.name label)");
+                    }
+                }
+            }
+        }
+    }
+
+    /** A PodMonitor selects service pods, on a port they declare, at their metrics path, through the network policies. */
+    private void podMonitor(ObjectNode pm, Set<String> scraped, List<String> errors) {
+        String id = Rendered.id(pm);
+        String namespace = pm.path("metadata").path("namespace").asText("");
+        JsonNode spec = pm.path("spec");
+        JsonNode nsSelector = spec.path("namespaceSelector");
+        if (nsSelector.isObject() && !nsSelector.path("any").asBoolean(false)) {
+            boolean named = false;
+            for (JsonNode n : nsSelector.path("matchNames")) {
+                named |= n.asText().equals(namespace);
+            }
+            if (!named && nsSelector.has("matchNames")) {
+                errors.add(id + ": its namespaceSelector does not include the namespace " + namespace + " of the services");
+            }
+        }
+        LabelSelector selector;
+        try {
+            selector = Rendered.YAML.convertValue(spec.path("selector"), LabelSelector.class);
+        } catch (IllegalArgumentException e) {
+            errors.add(id + ": spec.selector is not a label selector: " + e.getMessage());
+            return;
+        }
+        if (selector == null || isEmpty(selector)) {
+            errors.add(id + ": its selector is empty: it would scrape every pod of the namespace (Kafka's too)");
+            return;
+        }
+        List<Deployment> selected = deployments.values().stream().filter(d -> matches(selector, podLabels(d))).toList();
+        if (selected.isEmpty()) {
+            errors.add(id + ": selects no Deployment's pods");
+            return;
+        }
+        for (JsonNode endpoint : spec.path("podMetricsEndpoints")) {
+            String portName = endpoint.path("port").asText();
+            String path = endpoint.path("path").asText("/metrics"); // the operator's default
+            for (Deployment d : selected) {
+                String dep = "Deployment/" + d.getMetadata().getName();
+                Optional<Container> service = serviceContainer(d);
+                if (service.isEmpty()) {
+                    errors.add(id + ": selects " + dep + ", which runs none of the services (it has no /q/metrics)");
+                    continue;
+                }
+                Optional<ContainerPort> port = service.get().getPorts().stream().filter(p -> portName.equals(p.getName())).findFirst();
+                if (port.isEmpty()) {
+                    errors.add(id + ": scrapes port " + portName + ", which the container of " + dep + " does not declare");
+                    continue;
+                }
+                String expected = metricsPath(service.get());
+                if (!expected.equals(path)) {
+                    errors.add(id + ": scrapes " + path + " of " + dep + ", whose metrics are at " + expected);
+                    continue;
+                }
+                if (!admits(podLabels(d), port.get(), PROMETHEUS)) {
+                    errors.add(id + ": no NetworkPolicy admits " + PROMETHEUS.describe() + " to " + dep + " port "
+                            + portName + " (" + port.get().getContainerPort() + ")");
+                }
+                scraped.add(d.getMetadata().getName());
+            }
+        }
+    }
+
+    /** The pods' prometheus.io annotations (for annotation-driven scrapes) name the service's port and metrics path. */
+    private void scrapeAnnotations(Deployment d, Container c, List<String> errors) {
+        String id = "Deployment/" + d.getMetadata().getName();
+        Map<String, String> a = Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
+        if (!"true".equals(a.get("prometheus.io/scrape"))) {
+            errors.add(id + ": its pods are not annotated prometheus.io/scrape: \"true\"");
+            return;
+        }
+        Optional<ContainerPort> http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst();
+        if (http.isPresent() && !String.valueOf(http.get().getContainerPort()).equals(a.get("prometheus.io/port"))) {
+            errors.add(id + ": prometheus.io/port is " + a.get("prometheus.io/port") + ", but its port http is " + http.get().getContainerPort());
+        }
+        String path = metricsPath(c);
+        if (!path.equals(a.get("prometheus.io/path"))) {
+            errors.add(id + ": prometheus.io/path is " + a.get("prometheus.io/path") + ", but its metrics are at " + path);
+        }
+    }
+
+    /** KEDA's Prometheus triggers query series the services export (a renamed metric would leave the trigger at 0). */
+    private void kedaQueries(List<String> errors) {
+        for (ObjectNode so : ofKind("ScaledObject")) {
+            for (JsonNode t : so.path("spec").path("triggers")) {
+                if (!"prometheus".equals(t.path("type").asText())) {
+                    continue;
+                }
+                String query = t.path("metadata").path("query").asText();
+                for (String metric : Metrics.unknownIn(query, Metrics.exported())) {
+                    errors.add(Rendered.id(so) + ": trigger " + t.path("name").asText() + " queries " + metric
+                            + ", which is not a metric the services export (" + query + ")");
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Set<String> autoscaledDeployments() {

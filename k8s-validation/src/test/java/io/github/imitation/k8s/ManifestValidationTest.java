@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * Renders every overlay of k8s/ (or of -Dk8s.dir=...) and validates every document: schema (fabric8 for
  * Kubernetes kinds, no unknown field anywhere; Strimzi and KEDA by their documented fields), invariants
  * (probes, resources, non-root read-only containers, GPUs only on inference in a GPU overlay, references),
- * and the contract with the code (TopicLayout, the services' application.properties, least-privilege ACLs).
+ * the contract with the code (TopicLayout, the services' application.properties, least-privilege ACLs), and the
+ * console's exposure and the monitoring (Ingress and its network path, PodMonitor, metrics that queries read).
  */
 class ManifestValidationTest {
 
@@ -42,7 +43,7 @@ class ManifestValidationTest {
         List<String> names = Rendered.overlays().stream().map(p -> p.getFileName().toString()).toList();
         assertFalse(names.isEmpty(), "no overlay under " + Rendered.k8sDir().resolve("overlays"));
         if (Rendered.k8sDir().equals(Path.of("..", "k8s").toAbsolutePath().normalize())) {
-            org.junit.jupiter.api.Assertions.assertTrue(names.containsAll(List.of("local", "gpu", "remote-env", "env-plugin")),
+            org.junit.jupiter.api.Assertions.assertTrue(names.containsAll(List.of("local", "gpu", "remote-env", "env-plugin", "monitoring")),
                     "overlays: " + names);
         }
     }
@@ -60,7 +61,9 @@ class ManifestValidationTest {
                     check(overlay, "references resolve; Kafka cluster consistent", ManifestChecks::references),
                     check(overlay, "topics equal TopicLayout", ManifestChecks::topics),
                     check(overlay, "ports, env vars, Kafka clients, ACLs, KEDA equal the services' configuration", ManifestChecks::services),
-                    check(overlay, "own environments: the simulator, who reaches it, env plug-ins", ManifestChecks::environments)));
+                    check(overlay, "own environments: the simulator, who reaches it, env plug-ins", ManifestChecks::environments),
+                    check(overlay, "console exposure and monitoring: Ingress, network path, PodMonitor, queried metrics",
+                            ManifestChecks::consoleAndMonitoring)));
         });
     }
 

@@ -47,6 +47,7 @@ class PlantedDefectsTest {
         errors.addAll(checks.topics());
         errors.addAll(checks.services());
         errors.addAll(checks.environments());
+        errors.addAll(checks.consoleAndMonitoring());
         return errors;
     }
 
@@ -162,5 +163,75 @@ class PlantedDefectsTest {
                 "env-plugin");
         assertReported(errors, "Deployment/rollout-service container app: IMITATION_ENV_PATH names /plugins on the emptyDir env-plugins, which no init container fills");
         assertReported(errors, "Deployment/rollout-service init container env-plugins: copies the plug-ins into no volume");
+    }
+    // ---- the console's exposure (components/console-ingress), the monitoring (components/monitoring) and its Kafka access
+
+    @Test
+    void aPolicyServiceUserThatCannotReadTheDeadLettersIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/kafka/users.yaml",
+                s -> s.replaceFirst("(?s)(name: policy-service\n.*?)      - resource:\n          type: topic\n          name: il.demonstrations.dlq\n"
+                        + "          patternType: literal\n        operations:\n          - Read\n          - Describe\n", "$1"), "local");
+        assertReported(errors, "KafkaUser/policy-service (used by policy-service): lacks [Describe, Read] on topic il.demonstrations.dlq,"
+                + " which policy-service uses");
+    }
+
+    @Test
+    void anIngressToAPortTheServiceLacksIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/console-ingress/ingress.yaml", s -> s.replace("name: http", "name: web"), "local");
+        assertReported(errors, "Ingress/imitation-console: routes to port web of Service/policy-service, which has no such port");
+    }
+
+    @Test
+    void aConsoleIngressThatBuffersTheLiveFeedIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/console-ingress/ingress.yaml",
+                s -> s.replace("nginx.ingress.kubernetes.io/proxy-buffering: \"off\"", "nginx.ingress.kubernetes.io/proxy-bufering: \"off\""), "local");
+        assertReported(errors, "Ingress/imitation-console: annotation nginx.ingress.kubernetes.io/proxy-bufering is not an ingress-nginx annotation");
+        assertReported(errors, "Ingress/imitation-console: routes to the console but nginx.ingress.kubernetes.io/proxy-buffering is null");
+    }
+
+    @Test
+    void aConsoleThatTheIngressControllerCannotReachIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/console-ingress/network-policy.yaml", s -> s.replace("port: http", "port: 8081"), "local");
+        assertReported(errors, "Ingress/imitation-console: no NetworkPolicy admits the ingress-nginx controller (namespace ingress-nginx,");
+        assertReported(errors, ") to Deployment/policy-service port http (8084): the Ingress would time out");
+    }
+
+    @Test
+    void aConsolePolicyThatAdmitsEveryNamespaceIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/console-ingress/network-policy.yaml",
+                s -> s.replaceFirst("(?s)        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress-nginx\n"
+                        + "          podSelector:\n.*?(?=      ports:)", "        - namespaceSelector: {}\n"), "local");
+        assertReported(errors, "NetworkPolicy/allow-console-from-ingress: admits pods of every namespace to [policy-service]");
+    }
+
+    @Test
+    void aTypoInThePodMonitorIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/monitoring/pod-monitor.yaml", s -> s.replace("podMetricsEndpoints:", "podMetricEndpoints:"), "monitoring");
+        assertReported(errors, "PodMonitor/imitation-services: .spec.podMetricEndpoints is not a known field");
+    }
+
+    @Test
+    void aPodMonitorOnTheWrongPathIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/monitoring/pod-monitor.yaml", s -> s.replace("path: /q/metrics", "path: /metrics"), "monitoring");
+        assertReported(errors, "PodMonitor/imitation-services: scrapes /metrics of Deployment/expert-service, whose metrics are at /q/metrics");
+    }
+
+    @Test
+    void aPodMonitorOnAPortThePodsLackIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/monitoring/pod-monitor.yaml", s -> s.replace("- port: http", "- port: metrics"), "monitoring");
+        assertReported(errors, "PodMonitor/imitation-services: scrapes port metrics, which the container of Deployment/rollout-service does not declare");
+    }
+
+    @Test
+    void aServiceThatNoPodMonitorScrapesIsReported() throws Exception {
+        List<String> errors = errorsAfter("components/monitoring/pod-monitor.yaml", s -> s.replace("          - policy-inference\n", ""), "monitoring");
+        assertReported(errors, "Deployment/policy-inference: no PodMonitor scrapes its pods");
+    }
+
+    @Test
+    void aKedaQueryOnAMetricThatDoesNotExistIsReported() throws Exception {
+        List<String> errors = errorsAfter("base/rollout-service-scaling.yaml",
+                s -> s.replace("imitation_policy_batches_applied_total", "imitation_policy_batches_applied"), "local");
+        assertReported(errors, "ScaledObject/rollout-service: trigger active_runs queries imitation_policy_batches_applied, which is not a metric");
     }
 }
