@@ -26,7 +26,7 @@ const el = (tag, attrs = {}, ...children) => {
 const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x)) ? '–' : Number(x).toFixed(digits);
 const int = x => (x === null || x === undefined) ? '–' : Number(x).toLocaleString('en-US');
 const bytes = n => n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
-const phase = p => el('span', { class: `phase phase-${p}` }, p);
+const phase = (p, id) => el('span', { class: `phase phase-${p}`, id }, p);
 
 async function getJson(url, options) {
   const response = await fetch(url, options);
@@ -185,10 +185,9 @@ function runView(main, runId) {
       catch (e) { message.textContent = e.message; stop.disabled = false; }
     } }, 'Stop');
     stop.disabled = s.phase !== 'RUNNING';
-    header.replaceChildren(phase(s.phase), stop,
+    header.replaceChildren(phase(s.phase, 'run-phase'), stop,
       el('a', { href: `api/v1/runs/${encodeURIComponent(runId)}/policy`, id: 'download-policy', download: '' },
         `Download policy.onnx (v${s.policy_version})`));
-    header.firstChild.id = 'run-phase';
     const e = s.evaluation;
     const stat = (label, value) => el('div', { 'data-stat': label }, el('span', {}, label), el('b', {}, value));
     stats.replaceChildren(

@@ -114,18 +114,20 @@ final class WrkLoad {
     }
 
     private static String run(ProcessBuilder builder, long timeoutSeconds) throws IOException {
-        Process process = builder.redirectErrorStream(true).start();
+        // Output to a file, not a pipe: reading a pipe would block until wrk ends, whatever the time-out.
+        Path output = Files.createTempFile("wrk", ".out");
         try {
-            byte[] output = process.getInputStream().readAllBytes();
+            Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IOException(builder.command() + " did not finish in " + timeoutSeconds + " s");
             }
-            return new String(output, StandardCharsets.UTF_8);
+            return Files.readString(output, StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + builder.command(), e);
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 }

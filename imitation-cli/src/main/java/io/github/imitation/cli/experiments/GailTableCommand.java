@@ -284,9 +284,8 @@ final class GailTableCommand implements Callable<Integer> {
                 try (OnnxPolicy expert = OnnxPolicy.forEnv(expertPolicy, env, OnnxPolicy.Options.defaults().withSeed(run.seed()))) {
                     var learner = Dagger.train(env, expert, demos, settings.dagger(env), run.seed(), iteration -> {
                         steps[0] = iteration.envSteps();
-                        evaluations.add(new double[] {iteration.envSteps(), io.github.imitation.algo.offpolicy.OffPolicyTrainer
-                                .evaluateGreedy(iteration.policy(), env, PaperProtocol.EVALUATION_EPISODES_DURING_TRAINING,
-                                        run.seed()).meanReturn()});
+                        evaluations.add(new double[] {iteration.envSteps(),
+                                PaperProtocol.evaluateDuringTraining(iteration.policy(), env, run.seed())});
                     });
                     evaluation = PaperProtocol.evaluate(learner, env, episodes, run.seed());
                 }

@@ -107,8 +107,7 @@ public final class PaperProtocol {
                 long steps = round.ppo().envSteps();
                 if (evaluations != null && evaluateEvery > 0 && steps >= next[0]) {
                     next[0] = (steps / evaluateEvery + 1) * evaluateEvery;
-                    evaluations.add(new double[] {steps, OffPolicyTrainer.evaluateGreedy(trainer.policy(), envId,
-                            EVALUATION_EPISODES_DURING_TRAINING, seed).meanReturn()});
+                    evaluations.add(new double[] {steps, evaluateDuringTraining(trainer.policy(), envId, seed)});
                 }
             });
             return new Learned(trainer.policy(), trainer.envSteps());
@@ -117,6 +116,11 @@ public final class PaperProtocol {
 
     /** Greedy episodes of each evaluation during training (the off-policy learners' default). */
     public static final int EVALUATION_EPISODES_DURING_TRAINING = 10;
+
+    /** The mean return of an evaluation during training: the off-policy learners' own, for every learner alike. */
+    public static double evaluateDuringTraining(PolicySnapshot policy, String envId, long seed) {
+        return OffPolicyTrainer.evaluateGreedy(policy, envId, EVALUATION_EPISODES_DURING_TRAINING, seed).meanReturn();
+    }
 
     /**
      * IQ-Learn or SQIL online on the demonstrations (subsampled as {@code config} says), evaluated while it trains

@@ -134,11 +134,9 @@ public class EpisodePlayer {
     private Double randomLevel(String env) {
         try {
             return randomLevels.computeIfAbsent(env, id -> {
-                var e = EnvRegistry.make(id);
-                try (e) {
-                    return Evaluation.evaluate(new RandomPolicy(e.observationSpace(), e.actionSpace(), RANDOM_SEED), id,
-                            RANDOM_EPISODES, RANDOM_SEED, false).meanReturn();
-                }
+                var spec = EnvRegistry.spec(id);
+                return Evaluation.evaluate(new RandomPolicy(spec.observationSpace(), spec.actionSpace(), RANDOM_SEED), id,
+                        RANDOM_EPISODES, RANDOM_SEED, false).meanReturn();
             });
         } catch (RuntimeException e) {
             LOG.warnf("console: no random level for %s: %s", env, e.getMessage());

@@ -38,16 +38,14 @@ public class RunBoard {
             return;
         }
         runs.compute(record.runId(), (id, old) -> {
-            List<RunStatus.Evaluation> curve = new ArrayList<>(old == null ? List.of() : old.curve());
+            // a run created again under the same id (after a tombstone elsewhere) starts a new curve
+            boolean sameRun = old != null && old.record().status().startedAtMillis() == record.status().startedAtMillis();
+            List<RunStatus.Evaluation> curve = new ArrayList<>(sameRun ? old.curve() : List.of());
             RunStatus.Evaluation e = record.status().evaluation();
             if (e != null && curve.stream().noneMatch(p -> p.policyVersion() == e.policyVersion())) {
                 curve.add(e);
                 curve.sort(Comparator.comparingLong(RunStatus.Evaluation::envSteps)
                         .thenComparingLong(RunStatus.Evaluation::policyVersion));
-            }
-            // a run created again under the same id (after a tombstone elsewhere) starts a new curve
-            if (old != null && old.record().status().startedAtMillis() != record.status().startedAtMillis()) {
-                curve.removeIf(p -> p != e);
             }
             return new Entry(record, curve);
         });
