@@ -103,10 +103,6 @@ public record RunSpec(String runId, String env, String algo, String dataset, Str
         } else if (algo.equals("bc")) {
             ConfigOverrides.apply(io.github.imitation.algo.bc.BcConfig.defaults(), overrides);
         } else if (algo.equals("iq-learn") || algo.equals("sqil")) {
-            if (!(EnvRegistry.spec(env).actionSpace() instanceof io.github.imitation.env.Discrete)) {
-                throw new IllegalArgumentException(algo + " runs through the pipeline on Discrete action spaces only; " + env
-                        + " has a Box action space: train it in one process with ./imitation train --algo " + algo);
-            }
             ConfigOverrides.apply(OffPolicyDefaults.forEnv(env, offPolicyAlgorithm(algo), false), overrides);
         }
     }

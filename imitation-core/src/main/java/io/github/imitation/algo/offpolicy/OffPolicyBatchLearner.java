@@ -12,8 +12,11 @@ import java.util.Optional;
  * IQ-Learn or SQIL fed by rollout batches (the pipeline's learner in policy-service): every transition of a
  * batch goes into the replay buffer, whatever policy version acted (off-policy learning has no policy-lag
  * limit: nothing is stale), then {@code updatesPerStep} gradient steps per transition received are taken and a
- * new policy version is exported. Before {@code learningStarts} transitions the published policy is the
- * uniform random one (the learner's own loop acts randomly then too). A batch seen before is dropped.
+ * new policy version is exported. Discrete actions learn with soft Q-learning, Box actions with SAC
+ * ({@link OffPolicyTrainer#create}). Before {@code learningStarts} transitions the published policy explores the
+ * whole action space (uniform for Discrete, a Gaussian as wide as the bounds for Box: the learner's own loop acts
+ * randomly then too); a Box policy's rollouts then sample its greedy action plus Gaussian noise of a tenth of the
+ * half range (the exported model's fixed log-std), not SAC's state-dependent noise. A batch seen before is dropped.
  */
 public final class OffPolicyBatchLearner implements RolloutLearner {
 
@@ -26,7 +29,7 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
 
     private final String runId;
     private final String envId;
-    private final OffPolicyImitation learner;
+    private final OffPolicyTrainer learner;
     private final long maxEnvSteps;
     private final io.github.imitation.algo.SeenBatches seenBatches = new io.github.imitation.algo.SeenBatches();
     private long version;
@@ -39,7 +42,7 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
         }
         this.runId = runId;
         this.envId = envId;
-        this.learner = new OffPolicyImitation(envId, demonstrations, config, seed);
+        this.learner = OffPolicyTrainer.create(envId, demonstrations, config, seed);
         this.maxEnvSteps = config.totalEnvSteps();
         this.latest = export();
     }
@@ -52,9 +55,6 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
         }
         if (budgetSpent()) {
             return new Offered(Outcome.BUDGET_SPENT, Optional.empty());
-        }
-        if (!batch.discrete()) {
-            throw new IllegalArgumentException("batch " + batch.batchId() + " has Box actions; this learner takes Discrete ones");
         }
         int n = batch.numSteps() * batch.numEnvs();
         int obsSize = batch.observationSize();
@@ -70,8 +70,13 @@ public final class OffPolicyBatchLearner implements RolloutLearner {
             boolean terminated = (batch.flags()[e] & RolloutBatch.TERMINATED) != 0;
             float[] nextSource = next < n ? batch.observations() : batch.lastObservations();
             int nextOffset = next < n ? next * obsSize : (e % batch.numEnvs()) * obsSize;
-            learner.addTransition(batch.observations(), e * obsSize, batch.discreteActions()[e], batch.envRewards()[e],
-                    nextSource, nextOffset, terminated);
+            if (batch.discrete()) {
+                learner.addTransition(batch.observations(), e * obsSize, batch.discreteActions()[e], batch.envRewards()[e],
+                        nextSource, nextOffset, terminated);
+            } else {
+                learner.addTransition(batch.observations(), e * obsSize, batch.boxActions(), e * batch.actionSize(),
+                        batch.envRewards()[e], nextSource, nextOffset, terminated);
+            }
             added++;
         }
         if (learner.learning()) {

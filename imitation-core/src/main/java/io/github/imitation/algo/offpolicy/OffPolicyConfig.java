@@ -26,12 +26,14 @@ package io.github.imitation.algo.offpolicy;
  * @param subsample            keep every k-th expert transition of each trajectory (from a random offset)
  * @param normalizeObservations normalize observations with the demonstrations' mean and std (frozen into the policy)
  * @param useTarget            IQ-Learn: {@code V(s')} from the target network (else from the online one, with gradients)
+ * @param actorLearningRate    SAC (Box actions): the actor's Adam learning rate (the critics use {@code learningRate});
+ *                             unused by soft-Q learners, which have no actor
  */
 public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hiddenSizes, double learningRate, int batchSize,
         double gamma, double temperature, int targetUpdateInterval, int learningStarts, int replayCapacity,
         long totalEnvSteps, int offlineUpdates, int updatesPerStep, int evalInterval, int evalEpisodes,
         IqLearnObjective.ValueLoss valueLoss, IqLearnObjective.Chi2 chi2, double chi2Weight, int subsample,
-        boolean normalizeObservations, boolean useTarget) {
+        boolean normalizeObservations, boolean useTarget, double actorLearningRate) {
 
     /** The off-policy imitation algorithms. */
     public enum Algorithm {
@@ -59,8 +61,8 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
             throw new IllegalArgumentException("batchSize, targetUpdateInterval, updatesPerStep, evalInterval, evalEpisodes, "
                     + "subsample and replayCapacity must be positive, learningStarts not negative");
         }
-        if (!(gamma > 0 && gamma <= 1) || !(temperature > 0) || !(learningRate > 0)) {
-            throw new IllegalArgumentException("gamma must be in (0, 1], temperature and learningRate positive");
+        if (!(gamma > 0 && gamma <= 1) || !(temperature > 0) || !(learningRate > 0) || !(actorLearningRate > 0)) {
+            throw new IllegalArgumentException("gamma must be in (0, 1], temperature, learningRate and actorLearningRate positive");
         }
         if (offline ? offlineUpdates < 1 : totalEnvSteps < 1) {
             throw new IllegalArgumentException(offline ? "offlineUpdates must be positive" : "totalEnvSteps must be positive");
@@ -83,18 +85,18 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
     public OffPolicyConfig withTotalEnvSteps(long steps) {
         return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, steps, offlineUpdates, updatesPerStep, evalInterval,
-                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalizeObservations, useTarget);
+                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalizeObservations, useTarget, actorLearningRate);
     }
 
     public OffPolicyConfig withOfflineUpdates(int updates) {
         return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, totalEnvSteps, updates, updatesPerStep, evalInterval,
-                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalizeObservations, useTarget);
+                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalizeObservations, useTarget, actorLearningRate);
     }
 
     public OffPolicyConfig withSubsample(int k) {
         return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, totalEnvSteps, offlineUpdates, updatesPerStep,
-                evalInterval, evalEpisodes, valueLoss, chi2, chi2Weight, k, normalizeObservations, useTarget);
+                evalInterval, evalEpisodes, valueLoss, chi2, chi2Weight, k, normalizeObservations, useTarget, actorLearningRate);
     }
 }

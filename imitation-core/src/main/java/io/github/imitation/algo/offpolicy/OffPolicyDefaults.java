@@ -35,7 +35,7 @@ public final class OffPolicyDefaults {
             // docs/results at γ 0.9: four at or above BC.
             return new OffPolicyConfig(algorithm, true, new int[] {64, 64}, 1e-3, 64, 0.9, 0.01, 4, 1_280, 1_000_000,
                     budget, 5_000, 1, 500, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT, 0.5, 1,
-                    false, true);
+                    false, true, 1e-3);
         }
         if (EnvRegistry.spec(envId).actionSpace() instanceof Box) {
             // SAC with a fixed temperature 0.01 (the authors' MuJoCo setting), 64×64 actor and critics, one update per
@@ -44,11 +44,11 @@ public final class OffPolicyDefaults {
             // implied rewards 0.5–1.0 vs −0.1 to −0.5, against 1.0 vs 0.8–1.0).
             return new OffPolicyConfig(algorithm, offline, new int[] {64, 64}, 3e-4, 64, 0.99, 0.01, 1, 1_000,
                     1_000_000, 50_000, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE, IqLearnObjective.Chi2.ALL,
-                    0.5, 1, true, true);
+                    0.5, 1, true, true, 3e-4);
         }
         double temperature = envId.startsWith("CartPole") ? 0.001 : 0.01;
         return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, 3e-4, 64, 0.99, temperature, 4, 1_280,
                 1_000_000, budget, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT,
-                0.5, 1, true, true);
+                0.5, 1, true, true, 3e-4);
     }
 }

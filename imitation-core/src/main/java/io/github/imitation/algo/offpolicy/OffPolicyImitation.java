@@ -183,6 +183,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      * Adds one transition of the learner's own (online: from its env; in the pipeline: from a rollout batch)
      * and counts it as an env step.
      */
+    @Override
     public void addTransition(float[] obs, int obsOffset, int action, float reward, float[] next, int nextOffset,
             boolean terminated) {
         if (learner == null) {
@@ -196,11 +197,13 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      * Whether enough transitions of its own are stored for updates: {@code learningStarts}, or after a restore one
      * minibatch (the Q-function has learned already; only the replay was lost).
      */
+    @Override
     public boolean learning() {
         return learner == null || learner.size() >= (restored ? config.batchSize() : config.learningStarts());
     }
 
     /** The Q-network's parameters as plain arrays (for a checkpoint). */
+    @Override
     public float[][] parameters() {
         return io.github.imitation.nn.ParameterValues.read(q.parameters());
     }
@@ -209,6 +212,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      * Continues from a checkpoint: the Q-network's parameters (the target starts as their copy) and the counts;
      * the learner's replay starts empty and refills from new transitions.
      */
+    @Override
     public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
         io.github.imitation.nn.ParameterValues.write(q.parameters(), parameters);
         q.syncTarget();
@@ -221,11 +225,13 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      * The policy that should act now: the uniform random one before learning first starts, else {@link #policy()}
      * (also right after a restore, while the replay refills).
      */
+    @Override
     public PolicySnapshot actingPolicy() {
         return learning() || restored ? policy() : q.uniformSnapshot(envId, objective.name(), updates);
     }
 
     /** One gradient step on a fresh minibatch. */
+    @Override
     public void update() {
         expert.sampleInto(batch, 0, batch.expertRows(), random);
         if (learner != null) {
@@ -292,6 +298,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
         return updates;
     }
 
+    @Override
     public OffPolicyConfig config() {
         return config;
     }

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * An off-policy imitation run in one process: {@link OffPolicyImitation} (soft Q-learning, Discrete actions)
- * or {@link SacImitation} (soft actor-critic, Box actions), chosen by the env's action space.
+ * An off-policy imitation learner: {@link OffPolicyImitation} (soft Q-learning, Discrete actions) or
+ * {@link SacImitation} (soft actor-critic, Box actions), chosen by the env's action space. It either runs in one
+ * process with its own env ({@link #train}) or is fed transitions from elsewhere (the pipeline's
+ * {@link OffPolicyBatchLearner}: {@code addTransition}, {@link #update}, {@link #actingPolicy}).
  */
 public interface OffPolicyTrainer extends AutoCloseable {
 
@@ -23,6 +25,44 @@ public interface OffPolicyTrainer extends AutoCloseable {
     long envSteps();
 
     long updates();
+
+    OffPolicyConfig config();
+
+    /** Adds one of the learner's own transitions with a Discrete action and counts it as an env step. */
+    default void addTransition(float[] obs, int obsOffset, int action, float reward, float[] next, int nextOffset,
+            boolean terminated) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + " learns Box actions; this transition has a Discrete one");
+    }
+
+    /**
+     * Adds one of the learner's own transitions with a Box action in env units (as sampled; clipped to the bounds
+     * here) and counts it as an env step.
+     */
+    default void addTransition(float[] obs, int obsOffset, float[] action, int actionOffset, float reward, float[] next,
+            int nextOffset, boolean terminated) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + " learns Discrete actions; this transition has a Box one");
+    }
+
+    /**
+     * Whether enough transitions of its own are stored for updates: {@code learningStarts}, or after a restore one
+     * minibatch (the networks have learned already; only the replay was lost).
+     */
+    boolean learning();
+
+    /** One gradient step (for SAC: the critics', the actor's and the targets') on a fresh minibatch. */
+    void update();
+
+    /** The learned networks' parameters as plain arrays (for a checkpoint). */
+    float[][] parameters();
+
+    /**
+     * Continues from a checkpoint: the parameters (targets start as their copies) and the counts; the learner's
+     * replay starts empty and refills from new transitions.
+     */
+    void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates);
+
+    /** The policy that should act now (before learning first starts: one that explores the whole action space). */
+    PolicySnapshot actingPolicy();
 
     @Override
     void close();

@@ -69,8 +69,10 @@ public final class SacImitation implements OffPolicyTrainer {
     private final float[] mask;
     private final float[] normalizedObs;
     private final float[] normalizedNextObs;
+    private final float[] scaledAction;
     private long envSteps;
     private long updates;
+    private boolean restored;
     private double lastLoss = Double.NaN;
     private double lastExpert = Double.NaN;
     private double lastLearner = Double.NaN;
@@ -105,7 +107,7 @@ public final class SacImitation implements OffPolicyTrainer {
         this.manager = engine.newBaseManager();
         this.actor = new SquashedGaussianActor(manager, obsSize, actSize, config.hiddenSizes(), random.split());
         this.critic = new TwinCritic(manager, obsSize, actSize, config.hiddenSizes(), random.split());
-        this.actorOptimizer = new AdamOptimizer(actor.parameters(), (float) config.learningRate(), 1e-8f);
+        this.actorOptimizer = new AdamOptimizer(actor.parameters(), (float) config.actorLearningRate(), 1e-8f);
         this.criticOptimizer = new AdamOptimizer(critic.parameters(), (float) config.learningRate(), 1e-8f);
         critic.initTargets();
         this.rows = 2 * config.batchSize();
@@ -117,6 +119,7 @@ public final class SacImitation implements OffPolicyTrainer {
         this.normalizedObs = new float[rows * obsSize];
         this.normalizedNextObs = new float[rows * obsSize];
         java.util.Arrays.fill(mask, 0, config.batchSize(), 1f);
+        this.scaledAction = new float[actSize];
     }
 
     @Override
@@ -132,7 +135,7 @@ public final class SacImitation implements OffPolicyTrainer {
             TrainingEpisodes episodes = new TrainingEpisodes();
             Mlp acting = actor.freeze();
             while (envSteps < config.totalEnvSteps()) {
-                if (learner.size() < config.learningStarts()) {
+                if (!learning()) {
                     for (int j = 0; j < actSize; j++) {
                         squashed[j] = (float) random.nextDouble(-1, 1);
                     }
@@ -155,7 +158,7 @@ public final class SacImitation implements OffPolicyTrainer {
                 } else {
                     System.arraycopy(next, 0, o, 0, obsSize);
                 }
-                if (learner.size() >= config.learningStarts()) {
+                if (learning()) {
                     for (int u = 0; u < config.updatesPerStep(); u++) {
                         update();
                     }
@@ -183,8 +186,68 @@ public final class SacImitation implements OffPolicyTrainer {
         return scope.create(e, new Shape(rows, actSize));
     }
 
+    @Override
+    public void addTransition(float[] obs, int obsOffset, float[] action, int actionOffset, float reward, float[] next,
+            int nextOffset, boolean terminated) {
+        ContinuousReplayBuffer.scale(action, actionOffset, actionSpace, scaledAction);
+        learner.add(obs, obsOffset, scaledAction, 0, next, nextOffset, terminated);
+        envSteps++;
+    }
+
+    @Override
+    public boolean learning() {
+        return learner.size() >= (restored ? config.batchSize() : config.learningStarts());
+    }
+
+    /** The actor's parameters, then both critics'. */
+    @Override
+    public float[][] parameters() {
+        float[][] a = io.github.imitation.nn.ParameterValues.read(actor.parameters());
+        float[][] c = io.github.imitation.nn.ParameterValues.read(critic.parameters());
+        float[][] all = java.util.Arrays.copyOf(a, a.length + c.length);
+        System.arraycopy(c, 0, all, a.length, c.length);
+        return all;
+    }
+
+    @Override
+    public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
+        int actorCount = actor.parameters().size();
+        if (parameters.length != actorCount + critic.parameters().size()) {
+            throw new IllegalArgumentException("a SAC checkpoint of " + envId + " has " + (actorCount + critic.parameters().size())
+                    + " parameter arrays; this one has " + parameters.length);
+        }
+        io.github.imitation.nn.ParameterValues.write(actor.parameters(), java.util.Arrays.copyOfRange(parameters, 0, actorCount));
+        io.github.imitation.nn.ParameterValues.write(critic.parameters(),
+                java.util.Arrays.copyOfRange(parameters, actorCount, parameters.length));
+        critic.syncTargets();
+        envSteps = restoredEnvSteps;
+        updates = restoredUpdates;
+        restored = true;
+    }
+
+    /**
+     * The exported policy that should act now: before learning first starts its samples spread over the whole
+     * action range (standard deviation = the half range around the untrained mean, clipped by the sampler), like
+     * the uniform random actions of {@link #train}; afterwards {@link #policy()}, whose samples add a tenth of the
+     * half range as noise.
+     */
+    @Override
+    public PolicySnapshot actingPolicy() {
+        if (learning() || restored) {
+            return policy();
+        }
+        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, actor.meanNetwork(),
+                SquashedGaussianActor.head(actionSpace.low(), actionSpace.high(), 1f), config.algorithm().id(), updates);
+    }
+
+    @Override
+    public OffPolicyConfig config() {
+        return config;
+    }
+
     /** One critic step, one actor step, then the targets. */
-    void update() {
+    @Override
+    public void update() {
         int b = config.batchSize();
         expert.sampleInto(0, b, random, obs, nextObs, acts, notDone);
         learner.sampleInto(b, b, random, obs, nextObs, acts, notDone);

@@ -37,6 +37,11 @@ final class TwinCritic implements AutoCloseable {
         target2 = q2.copyParameters();
     }
 
+    /** After the online parameters were overwritten (a restore): the targets become their copies again. */
+    void syncTargets() {
+        polyak(1f);
+    }
+
     List<NDArray> parameters() {
         List<NDArray> all = new ArrayList<>(q1.parameters());
         all.addAll(q2.parameters());

@@ -92,4 +92,57 @@ class OffPolicyBatchLearnerTest {
             assertTrue(resumed.updates() > updates, "updates go on after one minibatch of new transitions, not after learningStarts");
         }
     }
+
+    /**
+     * Box actions through the same learner (SAC): the first published policy spreads its samples over the whole
+     * torque range; batches of Box actions from a real rollout worker train it; a checkpoint of actor and critics
+     * restores the same exported policy, and learning resumes after one minibatch.
+     */
+    @Test
+    void boxActionsLearnWithSacFromRolloutBatchesAndRestore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String pendulum = "Pendulum-v1";
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(pendulum, 5), new Controllers.Pendulum(), 5, 3, true);
+        OffPolicyConfig config = OffPolicyDefaults.forEnv(pendulum, OffPolicyConfig.Algorithm.IQ_LEARN, false).withTotalEnvSteps(1600);
+        java.nio.file.Path file = dir.resolve("run.ckpt");
+        PolicyVersion before;
+        try (OffPolicyBatchLearner learner = new OffPolicyBatchLearner("run", pendulum, demos, config, 1);
+                RolloutWorker worker = new RolloutWorker("run", "w", pendulum, 4, 16, 1)) {
+            RolloutBatch first;
+            try (OnnxPolicy policy = OnnxPolicy.load(learner.latest().onnx(), OnnxPolicy.Options.defaults().withSeed(1))) {
+                first = worker.collect(policy, 0);
+            }
+            assertTrue(!first.discrete());
+            double spread = 0;
+            for (float a : first.boxActions()) {
+                spread = Math.max(spread, Math.abs(a));
+            }
+            assertTrue(spread > 1.5, "before learning starts the samples cover the torque range [-2, 2]: max |a| " + spread);
+            assertEquals(RolloutLearner.Outcome.APPLIED, learner.offerBatch(first, null, 0).outcome());
+            assertEquals(0, learner.updates(), "no update before learningStarts");
+            while (!learner.budgetSpent()) {
+                try (OnnxPolicy policy = OnnxPolicy.load(learner.latest().onnx(), OnnxPolicy.Options.defaults().withSeed(learner.version()))) {
+                    assertEquals(RolloutLearner.Outcome.APPLIED, learner.offerBatch(worker.collect(policy, learner.version()), null, 0).outcome());
+                }
+            }
+            assertTrue(learner.updates() > 500, "SAC updates once learning started: " + learner.updates());
+            assertEquals(RolloutLearner.Outcome.DUPLICATE, learner.offerBatch(first, null, 0).outcome());
+            try (OnnxPolicy policy = OnnxPolicy.load(learner.latest().onnx())) {
+                assertEquals(RolloutLearner.Outcome.BUDGET_SPENT, learner.offerBatch(worker.collect(policy, learner.version()), null, 0)
+                        .outcome());
+            }
+            io.github.imitation.algo.Checkpoints.writeOffPolicy(file, learner.checkpoint());
+            before = learner.latest();
+        }
+        OffPolicyConfig longer = config.withTotalEnvSteps(3200);
+        try (OffPolicyBatchLearner resumed = new OffPolicyBatchLearner("run", pendulum, demos, longer, 1);
+                RolloutWorker worker = new RolloutWorker("run", "w2", pendulum, 4, 16, 2)) {
+            resumed.restore(io.github.imitation.algo.Checkpoints.readOffPolicy(file));
+            assertTrue(java.util.Arrays.equals(before.onnx(), resumed.latest().onnx()), "the same policy as before the restart");
+            long updates = resumed.updates();
+            try (OnnxPolicy policy = OnnxPolicy.load(resumed.latest().onnx())) {
+                assertEquals(RolloutLearner.Outcome.APPLIED, resumed.offerBatch(worker.collect(policy, resumed.version()), null, 0).outcome());
+            }
+            assertTrue(resumed.updates() > updates, "updates go on after one minibatch of new transitions");
+        }
+    }
 }
