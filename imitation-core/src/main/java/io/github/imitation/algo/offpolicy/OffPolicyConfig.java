@@ -24,16 +24,25 @@ package io.github.imitation.algo.offpolicy;
  *                             states under the current policy ({@code POLICY}, soft-Q only)
  * @param chi2Weight           its weight, {@code 1/(4·0.5)} in the paper
  * @param subsample            keep every k-th expert transition of each trajectory (from a random offset)
- * @param normalizeObservations normalize observations with the demonstrations' mean and std (frozen into the policy)
+ * @param normalization        how observations are scaled before the networks (frozen into the exported policy):
+ *                             not at all, with the demonstrations' mean and std, or with those of the demonstrations
+ *                             and the learner's first {@code learningStarts} (random) transitions together
  * @param useTarget            IQ-Learn: {@code V(s')} from the target network (else from the online one, with gradients)
  * @param actorLearningRate    SAC (Box actions): the actor's Adam learning rate (the critics use {@code learningRate});
  *                             unused by soft-Q learners, which have no actor
+ * @param annealLearningRate   online: decay every learning rate linearly from its value to 0 over {@code totalEnvSteps}
+ *                             (the final policy settles instead of oscillating); offline: over {@code offlineUpdates}
  */
 public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hiddenSizes, double learningRate, int batchSize,
         double gamma, double temperature, int targetUpdateInterval, int learningStarts, int replayCapacity,
         long totalEnvSteps, int offlineUpdates, int updatesPerStep, int evalInterval, int evalEpisodes,
         IqLearnObjective.ValueLoss valueLoss, IqLearnObjective.Chi2 chi2, double chi2Weight, int subsample,
-        boolean normalizeObservations, boolean useTarget, double actorLearningRate) {
+        Normalization normalization, boolean useTarget, double actorLearningRate, boolean annealLearningRate) {
+
+    /** Observation scaling: none; the expert's statistics; the expert's with the learner's exploration transitions. */
+    public enum Normalization {
+        NONE, EXPERT, EXPERT_AND_EXPLORATION
+    }
 
     /** The off-policy imitation algorithms. */
     public enum Algorithm {
@@ -74,6 +83,15 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
         return hiddenSizes.clone();
     }
 
+    /** The fraction of the learning rates to use at this point of the budget (1 without annealing). */
+    public double learningRateFraction(long envSteps, long updates) {
+        if (!annealLearningRate) {
+            return 1.0;
+        }
+        double done = offline ? (double) updates / offlineUpdates : (double) envSteps / totalEnvSteps;
+        return Math.max(0.0, 1.0 - done);
+    }
+
     /** The objective these settings describe. */
     public ImitationObjective objective() {
         return switch (algorithm) {
@@ -85,18 +103,18 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
     public OffPolicyConfig withTotalEnvSteps(long steps) {
         return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, steps, offlineUpdates, updatesPerStep, evalInterval,
-                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalizeObservations, useTarget, actorLearningRate);
+                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalization, useTarget, actorLearningRate, annealLearningRate);
     }
 
     public OffPolicyConfig withOfflineUpdates(int updates) {
         return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, totalEnvSteps, updates, updatesPerStep, evalInterval,
-                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalizeObservations, useTarget, actorLearningRate);
+                evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalization, useTarget, actorLearningRate, annealLearningRate);
     }
 
     public OffPolicyConfig withSubsample(int k) {
         return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, totalEnvSteps, offlineUpdates, updatesPerStep,
-                evalInterval, evalEpisodes, valueLoss, chi2, chi2Weight, k, normalizeObservations, useTarget, actorLearningRate);
+                evalInterval, evalEpisodes, valueLoss, chi2, chi2Weight, k, normalization, useTarget, actorLearningRate, annealLearningRate);
     }
 }

@@ -57,6 +57,8 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     private long envSteps;
     private long updates;
     private boolean restored;
+    /** The scaling still waits for the learner's exploration transitions (set by the first update). */
+    private boolean normalizerPending;
     private double lastLoss = Double.NaN;
     private double lastExpert = Double.NaN;
     private double lastLearner = Double.NaN;
@@ -81,7 +83,9 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
                     + " values, " + envId + "'s observation space is " + observationSpace);
         }
         this.learner = config.offline() ? null : new ReplayBuffer(obsSize, config.replayCapacity());
-        ObservationNormalizer normalizer = config.normalizeObservations() ? normalizer(expert) : ObservationNormalizer.identity(obsSize);
+        ObservationNormalizer normalizer = config.normalization() == OffPolicyConfig.Normalization.NONE
+                ? ObservationNormalizer.identity(obsSize) : normalizer(expert);
+        this.normalizerPending = config.normalization() == OffPolicyConfig.Normalization.EXPERT_AND_EXPLORATION && !config.offline();
         this.engine = DjlRuntime.engine();
         this.manager = engine.newBaseManager();
         this.q = new SoftQNetwork(manager, observationSpace, discrete, normalizer, config.hiddenSizes(),
@@ -97,6 +101,13 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
 
     static ObservationNormalizer normalizer(ReplayBuffer expert) {
         return normalizer(expert.observations(), expert.size(), expert.observationSize());
+    }
+
+    /** Mean and std (floored) of the expert's observations and the learner's, clipped at ±10. */
+    static ObservationNormalizer normalizer(float[] expertObservations, float[] learnerObservations, int size) {
+        float[] all = java.util.Arrays.copyOf(expertObservations, expertObservations.length + learnerObservations.length);
+        System.arraycopy(learnerObservations, 0, all, expertObservations.length, learnerObservations.length);
+        return normalizer(all, all.length / size, size);
     }
 
     /** Mean and std (floored) of {@code rows} observations, clipped at ±10. */
@@ -132,14 +143,13 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
             env.resetInto(seed, obs);
             TrainingEpisodes episodes = new TrainingEpisodes();
             Mlp acting = q.freezeQ();
-            ObservationNormalizer normalizer = q.normalizer();
             float[] normalized = new float[obsSize];
             while (envSteps < config.totalEnvSteps()) {
                 int action;
                 if (learner.size() < config.learningStarts()) {
                     action = random.nextInt(actionSpace.n());
                 } else {
-                    normalizer.applyInto(obs, 0, normalized, 0);
+                    q.normalizer().applyInto(obs, 0, normalized, 0);
                     float[] values = acting.forward(normalized);
                     for (int a = 0; a < logits.length; a++) {
                         logits[a] = (float) (values[a] / config.temperature());
@@ -205,7 +215,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     /** The Q-network's parameters as plain arrays (for a checkpoint). */
     @Override
     public float[][] parameters() {
-        return io.github.imitation.nn.ParameterValues.read(q.parameters());
+        return NormalizerState.append(io.github.imitation.nn.ParameterValues.read(q.parameters()), q.normalizer(), normalizerPending);
     }
 
     /**
@@ -214,7 +224,10 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      */
     @Override
     public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
-        io.github.imitation.nn.ParameterValues.write(q.parameters(), parameters);
+        NormalizerState state = NormalizerState.split(parameters, q.parameters().size(), envId);
+        io.github.imitation.nn.ParameterValues.write(q.parameters(), state.parameters());
+        q.useNormalizer(state.normalizer());
+        normalizerPending = state.pending();
         q.syncTarget();
         envSteps = restoredEnvSteps;
         updates = restoredUpdates;
@@ -233,6 +246,11 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     /** One gradient step on a fresh minibatch. */
     @Override
     public void update() {
+        if (normalizerPending) {
+            q.useNormalizer(normalizer(expert.observations(), learner.observations(), obsSize));
+            normalizerPending = false;
+        }
+        optimizer.setLearningRate((float) (config.learningRate() * config.learningRateFraction(envSteps, updates)));
         expert.sampleInto(batch, 0, batch.expertRows(), random);
         if (learner != null) {
             learner.sampleInto(batch, batch.expertRows(), batch.rows() - batch.expertRows(), random);

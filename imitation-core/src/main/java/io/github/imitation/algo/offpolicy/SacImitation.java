@@ -51,7 +51,9 @@ public final class SacImitation implements OffPolicyTrainer {
     private final int actSize;
     private final ContinuousReplayBuffer expert;
     private final ContinuousReplayBuffer learner;
-    private final ObservationNormalizer normalizer;
+    private ObservationNormalizer normalizer;
+    /** The scaling still waits for the learner's exploration transitions (set by the first update). */
+    private boolean normalizerPending;
     private final SplittableRandom random;
     private final long seed;
     private final Engine engine;
@@ -99,9 +101,10 @@ public final class SacImitation implements OffPolicyTrainer {
         this.actSize = box.flatSize();
         this.expert = ContinuousReplayBuffer.ofDemonstrations(demonstrations, box, config.subsample(), seed);
         this.learner = new ContinuousReplayBuffer(obsSize, actSize, config.replayCapacity());
-        this.normalizer = config.normalizeObservations()
-                ? OffPolicyImitation.normalizer(expert.observations(), expert.size(), obsSize)
-                : ObservationNormalizer.identity(obsSize);
+        this.normalizer = config.normalization() == OffPolicyConfig.Normalization.NONE
+                ? ObservationNormalizer.identity(obsSize)
+                : OffPolicyImitation.normalizer(expert.observations(), expert.size(), obsSize);
+        this.normalizerPending = config.normalization() == OffPolicyConfig.Normalization.EXPERT_AND_EXPLORATION;
         this.alpha = (float) config.temperature();
         this.engine = DjlRuntime.engine();
         this.manager = engine.newBaseManager();
@@ -206,16 +209,16 @@ public final class SacImitation implements OffPolicyTrainer {
         float[][] c = io.github.imitation.nn.ParameterValues.read(critic.parameters());
         float[][] all = java.util.Arrays.copyOf(a, a.length + c.length);
         System.arraycopy(c, 0, all, a.length, c.length);
-        return all;
+        return NormalizerState.append(all, normalizer, normalizerPending);
     }
 
     @Override
     public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
         int actorCount = actor.parameters().size();
-        if (parameters.length != actorCount + critic.parameters().size()) {
-            throw new IllegalArgumentException("a SAC checkpoint of " + envId + " has " + (actorCount + critic.parameters().size())
-                    + " parameter arrays; this one has " + parameters.length);
-        }
+        NormalizerState state = NormalizerState.split(parameters, actorCount + critic.parameters().size(), envId);
+        parameters = state.parameters();
+        normalizer = state.normalizer();
+        normalizerPending = state.pending();
         io.github.imitation.nn.ParameterValues.write(actor.parameters(), java.util.Arrays.copyOfRange(parameters, 0, actorCount));
         io.github.imitation.nn.ParameterValues.write(critic.parameters(),
                 java.util.Arrays.copyOfRange(parameters, actorCount, parameters.length));
@@ -248,6 +251,13 @@ public final class SacImitation implements OffPolicyTrainer {
     /** One critic step, one actor step, then the targets. */
     @Override
     public void update() {
+        if (normalizerPending) {
+            normalizer = OffPolicyImitation.normalizer(expert.observations(), learner.observations(), obsSize);
+            normalizerPending = false;
+        }
+        double fraction = config.learningRateFraction(envSteps, updates);
+        criticOptimizer.setLearningRate((float) (config.learningRate() * fraction));
+        actorOptimizer.setLearningRate((float) (config.actorLearningRate() * fraction));
         int b = config.batchSize();
         expert.sampleInto(0, b, random, obs, nextObs, acts, notDone);
         learner.sampleInto(b, b, random, obs, nextObs, acts, notDone);

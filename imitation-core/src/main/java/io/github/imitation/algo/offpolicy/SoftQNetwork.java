@@ -29,7 +29,7 @@ public final class SoftQNetwork implements AutoCloseable {
 
     private final Space observationSpace;
     private final Discrete actionSpace;
-    private final ObservationNormalizer normalizer;
+    private ObservationNormalizer normalizer;
     private final TrainableMlp online;
     private final float temperature;
     private List<NDArray> target;
@@ -65,6 +65,15 @@ public final class SoftQNetwork implements AutoCloseable {
 
     public ObservationNormalizer normalizer() {
         return normalizer;
+    }
+
+    /** Replaces the observation scaling (before training uses it: the network learns in its units). */
+    public void useNormalizer(ObservationNormalizer normalizer) {
+        if (normalizer.size() != observationSpace.flatSize()) {
+            throw new IllegalArgumentException("a normalizer of " + normalizer.size() + " values for observations of "
+                    + observationSpace.flatSize());
+        }
+        this.normalizer = normalizer;
     }
 
     public List<NDArray> parameters() {

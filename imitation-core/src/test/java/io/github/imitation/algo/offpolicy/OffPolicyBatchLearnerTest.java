@@ -88,8 +88,11 @@ class OffPolicyBatchLearnerTest {
                 RolloutLearner.Offered offered = resumed.offerBatch(worker.collect(policy, resumed.version()), null, 0);
                 assertEquals(RolloutLearner.Outcome.APPLIED, offered.outcome());
                 assertEquals(before.version() + 1, offered.policy().orElseThrow().version());
+                // A batch holds up to 64 transitions (fewer when an episode ends inside it): the next one completes a minibatch.
+                resumed.offerBatch(worker.collect(policy, resumed.version()), null, 0);
             }
-            assertTrue(resumed.updates() > updates, "updates go on after one minibatch of new transitions, not after learningStarts");
+            assertTrue(resumed.updates() > updates && resumed.envSteps() - before.envSteps() <= 128,
+                    "updates go on after one minibatch of new transitions, not after learningStarts (1,280)");
         }
     }
 

@@ -35,22 +35,28 @@ class SacImitationTest {
     }
 
     /**
-     * After a few thousand env steps the greedy policy pushes the pendulum toward upright from either side, as the
-     * expert does near the top (the untrained actor's actions are all near 0). Swinging up from the bottom takes
-     * longer: {@code ./imitation bench offpolicy --env Pendulum-v1} measures the full run.
+     * From five swing-up demonstrations, 10k env steps: the greedy policy (through its ONNX export, 20 episodes)
+     * beats a random policy by a wide margin, which takes swinging up from the bottom, not only balancing.
+     * The full target (−200 within 50k env steps) is {@code ./imitation bench offpolicy --env Pendulum-v1}.
      */
     @Test
-    void iqLearnOnSacLearnsToPushTowardUpright() {
-        PolicySnapshot policy = train(OffPolicyConfig.Algorithm.IQ_LEARN, 6000, 0);
-        StringBuilder seen = new StringBuilder();
-        for (double theta : new double[] {-1.0, -0.5, 0.5, 1.0}) {
-            float torque = policy.forward(new float[] {(float) Math.cos(theta), (float) Math.sin(theta), 0f})[0];
-            seen.append(String.format(" θ=%.1f: %.2f", theta, torque));
+    void iqLearnOnSacSwingsUpAndBeatsRandomClearly() {
+        List<Trajectory> demos = DemonstrationCollector.collect(VectorEnv.make(PENDULUM, 5), new Controllers.PendulumSwingUp(), 5, 3,
+                true);
+        double expert = demos.stream().mapToDouble(Trajectory::returnSum).average().orElseThrow();
+        assertTrue(expert > -250, "the swing-up controller is an expert: " + expert);
+        OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(PENDULUM, OffPolicyConfig.Algorithm.IQ_LEARN, false),
+                Map.of("totalEnvSteps", "10000", "evalInterval", "1000", "evalEpisodes", "3"));
+        PolicySnapshot policy;
+        StringBuilder curve = new StringBuilder();
+        try (OffPolicyTrainer trainer = OffPolicyTrainer.create(PENDULUM, demos, config, 0)) {
+            policy = trainer.train(p -> curve.append(String.format(" %d:%.0f", p.envSteps(), p.evalMeanReturn())));
         }
-        for (double theta : new double[] {-1.0, -0.5, 0.5, 1.0}) {
-            float torque = policy.forward(new float[] {(float) Math.cos(theta), (float) Math.sin(theta), 0f})[0];
-            assertTrue(Math.signum(torque) == -Math.signum(theta) && Math.abs(torque) > 0.3, "greedy torques" + seen);
-        }
+        var env = io.github.imitation.env.EnvRegistry.make(PENDULUM);
+        double random = io.github.imitation.eval.Evaluation.evaluate(new io.github.imitation.policy.RandomPolicy(env.observationSpace(),
+                env.actionSpace(), 1), PENDULUM, 20, 500, true).meanReturn();
+        double learned = OffPolicyTrainer.evaluateGreedy(policy, PENDULUM, 20, 77).meanReturn();
+        assertTrue(learned > random + 500, "IQ-Learn " + learned + " vs random " + random + " (expert " + expert + "); curve" + curve);
     }
 
     @Test
