@@ -144,7 +144,12 @@ public final class SacImitation implements OffPolicyTrainer {
                     }
                 } else {
                     normalizer.applyInto(o, 0, normalized, 0);
-                    SquashedGaussianActor.act(acting, normalized, actSize, false, random, squashed);
+                    // Act as the exported policy acts in the pipeline: the greedy action plus fixed Gaussian noise.
+                    SquashedGaussianActor.act(acting, normalized, actSize, true, random, squashed);
+                    for (int j = 0; j < actSize; j++) {
+                        squashed[j] = Math.max(-1f, Math.min(1f,
+                                squashed[j] + EXPLORATION_FRACTION * (float) SquashedGaussianActor.gaussian(random)));
+                    }
                 }
                 for (int j = 0; j < actSize; j++) {
                     float low = actionSpace.low()[j];
