@@ -175,19 +175,25 @@ function runView(main, runId) {
   }).catch(e => { curveNote.textContent = e.message; });
 
   // -- header, counters, spec --
+  // One Stop button for the page's life: re-rendered on every update it could swallow a click in flight.
+  let stopping = false;
+  const stop = el('button', { class: 'danger', id: 'stop-run', onclick: async () => {
+    stopping = true;
+    stop.disabled = true;
+    try { await getJson(`api/v1/runs/${encodeURIComponent(runId)}`, { method: 'DELETE' }); }
+    catch (e) { message.textContent = e.message; stopping = false; stop.disabled = false; }
+  } }, 'Stop');
+  const phaseBadge = phase('', 'run-phase');
+  const download = el('a', { href: `api/v1/runs/${encodeURIComponent(runId)}/policy`, id: 'download-policy', download: '' });
   const renderRecord = () => {
     const r = state.runs.get(runId);
     if (!r) { message.textContent = 'This run is not on il.runs (yet).'; return; }
     const s = r.status;
-    const stop = el('button', { class: 'danger', id: 'stop-run', onclick: async () => {
-      stop.disabled = true;
-      try { await getJson(`api/v1/runs/${encodeURIComponent(runId)}`, { method: 'DELETE' }); }
-      catch (e) { message.textContent = e.message; stop.disabled = false; }
-    } }, 'Stop');
-    stop.disabled = s.phase !== 'RUNNING';
-    header.replaceChildren(phase(s.phase, 'run-phase'), stop,
-      el('a', { href: `api/v1/runs/${encodeURIComponent(runId)}/policy`, id: 'download-policy', download: '' },
-        `Download policy.onnx (v${s.policy_version})`));
+    stop.disabled = stopping || s.phase !== 'RUNNING';
+    phaseBadge.className = `phase phase-${s.phase}`;
+    phaseBadge.textContent = s.phase;
+    download.textContent = `Download policy.onnx (v${s.policy_version})`;
+    if (!stop.isConnected) { header.replaceChildren(phaseBadge, stop, download); }
     const e = s.evaluation;
     const stat = (label, value) => el('div', { 'data-stat': label }, el('span', {}, label), el('b', {}, value));
     stats.replaceChildren(
