@@ -1,24 +1,13 @@
 package io.github.imitation.algo.ppo;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.env.VectorEnv;
-import io.github.imitation.nn.AdamOptimizer;
-import io.github.imitation.nn.DjlRuntime;
-import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.ObservationNormalizer;
-import io.github.imitation.nn.ParameterValues;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
-import io.github.imitation.nn.StochasticPolicyNetwork;
-import io.github.imitation.nn.ValueNetwork;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.policy.ActionSampling;
 import java.util.ArrayList;
@@ -36,8 +25,13 @@ import java.util.function.Consumer;
  * <p>One iteration: {@link #collect()} a rollout with the current policy, optionally
  * {@link RewardRelabeler relabel} its rewards (GAIL/AIRL plug in here), then {@link #update} the networks.
  * {@link #train} runs iterations until the env-step budget is spent. Everything random (network
- * initialization, env seeds, action sampling, minibatch shuffling) derives from the seed, and DJL runs
+ * initialization, env seeds, action sampling, minibatch shuffling) derives from the seed, and the learner runs
  * single-threaded, so a seed gives the same numbers.
+ *
+ * <p>The networks and their updates are {@link PpoNetworks}: by default the plain-Java small-MLP path
+ * ({@code nn.fast}), or DJL/PyTorch with {@code -Dimitation.learner=djl}. Both start from the same weights for a
+ * seed and export policies and checkpoints of the same format; their numbers differ in float32 rounding, so a
+ * seed's run is reproducible within one choice.
  */
 public final class Ppo implements AutoCloseable {
 
@@ -52,12 +46,7 @@ public final class Ppo implements AutoCloseable {
 
     private final String envId;
     private final PpoConfig config;
-    private final Engine engine;
-    private final NDManager manager;
-    private final StochasticPolicyNetwork policy;
-    private final ValueNetwork valueNetwork;
-    private final AdamOptimizer optimizer;
-    private final List<NDArray> parameters;
+    private final PpoNetworks networks;
     private final VectorEnv envs;
     private final RunningMeanStd observationStats;
     private final RunningMeanStd returnStats;
@@ -97,8 +86,6 @@ public final class Ppo implements AutoCloseable {
     private Ppo(String envId, PpoConfig config, long seed, boolean ownEnvs) {
         this.envId = envId;
         this.config = config;
-        this.engine = DjlRuntime.engine();
-        this.manager = engine.newBaseManager();
         this.random = new SplittableRandom(seed);
         this.envs = ownEnvs ? VectorEnv.make(envId, config.numEnvs()) : null;
         Space observationSpace = EnvRegistry.spec(envId).observationSpace();
@@ -106,14 +93,7 @@ public final class Ppo implements AutoCloseable {
         this.discrete = actionSpace instanceof Discrete;
         this.observationSize = observationSpace.flatSize();
         this.actionSize = actionSpace.flatSize();
-        this.policy = new StochasticPolicyNetwork(manager, observationSpace, actionSpace,
-                config.hiddenSizes(), config.activation(), config.initialLogStd(), random.split());
-        this.valueNetwork = new ValueNetwork(manager, observationSize, config.hiddenSizes(), config.activation(),
-                random.split());
-        List<NDArray> parameters = new ArrayList<>(policy.parameters());
-        parameters.addAll(valueNetwork.parameters());
-        this.parameters = List.copyOf(parameters);
-        this.optimizer = new AdamOptimizer(parameters, (float) config.learningRate(), ADAM_EPSILON);
+        this.networks = PpoNetworks.create(observationSpace, actionSpace, config, ADAM_EPSILON, random);
         this.observationStats = new RunningMeanStd(observationSize);
         this.returnStats = new RunningMeanStd(1);
         this.discountedReturns = new double[config.numEnvs()];
@@ -149,12 +129,17 @@ public final class Ppo implements AutoCloseable {
         return envSteps;
     }
 
+    /** Which learner implementation runs the networks: {@code fast} or {@code djl} (see {@link PpoNetworks}). */
+    public String learner() {
+        return networks.name();
+    }
+
     /** Runs collect → update until the budget is spent, reporting each update. */
     public void train(RewardRelabeler relabeler, Consumer<PpoUpdate> listener) {
         int total = config.numUpdates();
         for (int u = 0; u < total; u++) {
             if (config.annealLearningRate()) {
-                optimizer.setLearningRate((float) (config.learningRate() * (1.0 - (double) u / total)));
+                networks.setLearningRate((float) (config.learningRate() * (1.0 - (double) u / total)));
             }
             Rollout collected = collect();
             if (relabeler != null) {
@@ -171,9 +156,9 @@ public final class Ppo implements AutoCloseable {
         }
         rollout.terminalValue = 0;
         int n = config.numEnvs();
-        float[] params = new float[n * policy.outputSize()];
+        float[] params = new float[n * networks.outputSize()];
         float[] values = new float[n];
-        float[] logStd = discrete ? null : policy.logStd();
+        float[] logStd = discrete ? null : networks.logStd();
         for (int t = 0; t < config.numSteps(); t++) {
             int base = t * n;
             float[] raw = envs.observations();
@@ -212,7 +197,7 @@ public final class Ppo implements AutoCloseable {
     }
 
     private int actionCount() {
-        return policy.outputSize();
+        return networks.outputSize();
     }
 
     private void recordStep(int base) {
@@ -272,13 +257,7 @@ public final class Ppo implements AutoCloseable {
     }
 
     private void infer(float[] observations, int rows, float[] paramsOut, float[] valuesOut) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray obs = scope.create(observations, new Shape(rows, observationSize));
-            float[] params = policy.distributionParameters(obs).toFloatArray();
-            float[] values = valueNetwork.values(obs).toFloatArray();
-            System.arraycopy(params, 0, paramsOut, 0, params.length);
-            System.arraycopy(values, 0, valuesOut, 0, rows);
-        }
+        networks.infer(observations, rows, paramsOut, valuesOut);
     }
 
     /**
@@ -341,7 +320,7 @@ public final class Ppo implements AutoCloseable {
     public void annealTo(long envStepsDone) {
         if (config.annealLearningRate()) {
             double remaining = Math.max(0.0, 1.0 - (double) envStepsDone / config.totalTimesteps());
-            optimizer.setLearningRate((float) (config.learningRate() * remaining));
+            networks.setLearningRate((float) (config.learningRate() * remaining));
         }
     }
 
@@ -355,13 +334,13 @@ public final class Ppo implements AutoCloseable {
     }
 
     public LearnerState state() {
-        return new LearnerState(ParameterValues.read(parameters), observationStats.state(), returnStats.state(), envSteps,
+        return new LearnerState(networks.readParameters(), observationStats.state(), returnStats.state(), envSteps,
                 episodes, updates, finishedReturns.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Continues from a state of a learner with the same env and config. */
     public void restore(LearnerState state) {
-        ParameterValues.write(parameters, state.parameters());
+        networks.writeParameters(state.parameters());
         observationStats.restore(state.observationStats());
         returnStats.restore(state.returnStats());
         envSteps = state.envSteps();
@@ -379,11 +358,7 @@ public final class Ppo implements AutoCloseable {
     }
 
     private void values(float[] normalizedObservations, int rows, float[] out) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray obs = scope.create(normalizedObservations, new Shape(rows, observationSize));
-            float[] values = valueNetwork.values(obs).toFloatArray();
-            System.arraycopy(values, 0, out, 0, rows);
-        }
+        networks.values(normalizedObservations, rows, out);
     }
 
     /** Computes advantages and runs the PPO epochs on a collected (and possibly relabeled) rollout. */
@@ -418,7 +393,7 @@ public final class Ppo implements AutoCloseable {
         int m = Math.max(1, minibatches);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         return new PpoUpdate(updates, envSteps, recentReturn(), episodes, policyLoss / m, valueLoss / m, entropy / m,
-                approxKl / m, clipFraction / m, explainedVariance(data, indices), optimizer.learningRate(),
+                approxKl / m, clipFraction / m, explainedVariance(data, indices), networks.learningRate(),
                 envSteps / Math.max(seconds, 1e-9));
     }
 
@@ -446,49 +421,8 @@ public final class Ppo implements AutoCloseable {
         if (config.normalizeAdvantages() && size > 1) {
             standardize(advantages);
         }
-        try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
-            NDArray obsArray = scope.create(obs, new Shape(size, observationSize));
-            NDArray actionArray = discrete ? scope.create(discreteActions) : scope.create(boxActions, new Shape(size, actionSize));
-            NDArray oldLogProb = scope.create(oldLogProbs);
-            NDArray advantage = scope.create(advantages);
-            NDArray target = scope.create(returns);
-            NDArray oldValue = scope.create(oldValues);
-
-            NDArray[] logProbAndEntropy = policy.logProbAndEntropy(obsArray, actionArray);
-            NDArray logRatio = logProbAndEntropy[0].sub(oldLogProb);
-            NDArray ratio = logRatio.exp();
-            float clip = (float) config.clipCoef();
-            NDArray surrogate = ratio.mul(advantage);
-            NDArray clippedSurrogate = ratio.clip(1f - clip, 1f + clip).mul(advantage);
-            NDArray policyLoss = surrogate.minimum(clippedSurrogate).mean().neg();
-
-            NDArray value = valueNetwork.values(obsArray);
-            NDArray valueLoss;
-            if (config.clipValueLoss()) {
-                NDArray clippedValue = oldValue.add(value.sub(oldValue).clip(-clip, clip));
-                valueLoss = GraphScalars.mul(value.sub(target).square().maximum(clippedValue.sub(target).square()).mean(), 0.5f);
-            } else {
-                valueLoss = GraphScalars.mul(value.sub(target).square().mean(), 0.5f);
-            }
-            NDArray entropy = logProbAndEntropy[1].mean();
-            NDArray loss = policyLoss.sub(GraphScalars.mul(entropy, (float) config.entCoef()))
-                    .add(GraphScalars.mul(valueLoss, (float) config.vfCoef()));
-            collector.backward(loss);
-            optimizer.step(config.maxGradNorm());
-
-            float[] ratios = ratio.toFloatArray();
-            float[] logRatios = logRatio.toFloatArray();
-            double kl = 0;
-            int clipped = 0;
-            for (int j = 0; j < size; j++) {
-                kl += (ratios[j] - 1) - logRatios[j];
-                if (Math.abs(ratios[j] - 1) > clip) {
-                    clipped++;
-                }
-            }
-            return new double[] {policyLoss.getFloat(), valueLoss.getFloat(), entropy.getFloat(), kl / size,
-                    (double) clipped / size};
-        }
+        return networks.minibatchStep(new PpoNetworks.Minibatch(size, obs, discreteActions, boxActions, oldLogProbs,
+                advantages, returns, oldValues));
     }
 
     private static void standardize(float[] values) {
@@ -565,12 +499,8 @@ public final class Ppo implements AutoCloseable {
         if (config.normalizeObservations()) {
             observationStats.normalize(normalized, rows, config.observationClip());
         }
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray obs = scope.create(normalized, new Shape(rows, observationSize));
-            NDArray actions = discrete ? scope.create(java.util.Arrays.copyOf(discreteActions, rows))
-                    : scope.create(java.util.Arrays.copyOf(boxActions, rows * actionSize), new Shape(rows, actionSize));
-            return policy.logProbAndEntropy(obs, actions)[0].toFloatArray();
-        }
+        return networks.logProbabilities(normalized, rows, discrete ? java.util.Arrays.copyOf(discreteActions, rows) : null,
+                discrete ? null : java.util.Arrays.copyOf(boxActions, rows * actionSize));
     }
 
     /** The current policy as plain data, with the observation normalization frozen into it. */
@@ -578,11 +508,11 @@ public final class Ppo implements AutoCloseable {
         ObservationNormalizer normalizer = config.normalizeObservations()
                 ? observationStats.freeze(config.observationClip())
                 : ObservationNormalizer.identity(observationSize);
-        return policy.snapshot(envId, normalizer, algorithm, updates);
+        return networks.snapshot(envId, normalizer, algorithm, updates);
     }
 
     @Override
     public void close() {
-        manager.close();
+        networks.close();
     }
 }

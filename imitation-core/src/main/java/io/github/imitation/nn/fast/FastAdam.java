@@ -1,0 +1,112 @@
+package io.github.imitation.nn.fast;
+
+/**
+ * Adam over a {@link FlatParameters} buffer, with global-norm gradient clipping and a learning rate the caller
+ * can change between steps: the same update as {@link io.github.imitation.nn.AdamOptimizer} (which runs DJL's
+ * Adam on PyTorch), in plain Java, in one pass over the flat buffers.
+ *
+ * <p>The arithmetic follows DJL's: β₁ = 0.9, β₂ = 0.999 as float32; step t's bias correction is folded into
+ * the learning rate, {@code lr·√(1-β₂ᵗ)/(1-β₁ᵗ)} computed in double and rounded to float; ε is added to
+ * {@code √v} (not to the bias-corrected one); {@code m ← β₁m + (1-β₁)g}, {@code v ← β₂v + (1-β₂)g·g},
+ * {@code w ← w - lr_t·m/(√v + ε)} in float32. Gradients are first scaled by {@code maxNorm / (norm + 1e-6)}
+ * when their global L2 norm exceeds {@code maxNorm}, as {@code AdamOptimizer} does.
+ */
+public final class FastAdam {
+
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+
+    private final FlatParameters parameters;
+    private final float epsilon;
+    private final float[] mean;
+    private final float[] variance;
+    private float learningRate;
+    private int steps;
+
+    public FastAdam(FlatParameters parameters, float learningRate, float epsilon) {
+        this.parameters = parameters;
+        this.learningRate = learningRate;
+        this.epsilon = epsilon;
+        this.mean = new float[parameters.size()];
+        this.variance = new float[parameters.size()];
+    }
+
+    public void setLearningRate(float learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    public float learningRate() {
+        return learningRate;
+    }
+
+    /** Steps taken so far. */
+    public int steps() {
+        return steps;
+    }
+
+    /** The global L2 norm of the current gradients, summed in double. */
+    public double gradientNorm() {
+        float[] g = parameters.gradients();
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < g.length; i += 4) {
+            s0 += (double) g[i] * g[i];
+            s1 += (double) g[i + 1] * g[i + 1];
+            s2 += (double) g[i + 2] * g[i + 2];
+            s3 += (double) g[i + 3] * g[i + 3];
+        }
+        for (; i < g.length; i++) {
+            s0 += (double) g[i] * g[i];
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    /**
+     * Call after a backward pass: clips the gradients to global norm {@code maxNorm} (if positive), applies one
+     * Adam step and clears the gradients. Returns the norm before clipping.
+     */
+    public double step(double maxNorm) {
+        float[] w = parameters.values();
+        float[] g = parameters.gradients();
+        double norm = gradientNorm();
+        if (maxNorm > 0 && norm > maxNorm) {
+            float scale = (float) (maxNorm / (norm + 1e-6));
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= scale;
+            }
+        }
+        steps++;
+        double coef1 = 1.0 - Math.pow(BETA1, steps);
+        double coef2 = 1.0 - Math.pow(BETA2, steps);
+        float rate = (float) (learningRate * Math.sqrt(coef2) / coef1);
+        if (!Float.isFinite(rate)) {
+            throw new IllegalStateException("learning rate is NaN or infinite");
+        }
+        float b1 = BETA1;
+        float b2 = BETA2;
+        float c1 = 1 - BETA1;
+        float c2 = 1 - BETA2;
+        float eps = epsilon;
+        float[] m = mean;
+        float[] v = variance;
+        for (int i = 0; i < w.length; i++) {
+            float gi = g[i];
+            float mi = Math.fma(gi, c1, m[i] * b1);
+            float vi = v[i] * b2 + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = w[i] - mi * rate / ((float) Math.sqrt(vi) + eps);
+            g[i] = 0f;
+        }
+        parameters.changed();
+        return norm;
+    }
+
+    /** Clears the gradients without a step. */
+    public void clearGradients() {
+        parameters.zeroGradients();
+    }
+}
