@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GymnasiumAdapterTest {
 
-    private static GymnasiumAdapter.Python python;
+    private static GymnasiumAdapter.Lookup lookup;
     private static Path root;
 
     @TempDir
@@ -45,14 +45,23 @@ class GymnasiumAdapterTest {
     @BeforeAll
     static void findPython() {
         root = GymnasiumAdapter.projectRoot();
-        GymnasiumAdapter.Lookup lookup = GymnasiumAdapter.findPython(root);
+        lookup = GymnasiumAdapter.findPython(root);
+    }
+
+    /**
+     * The Python to serve Gymnasium with, or an aborted (skipped) test that says why: checked in each test rather
+     * than in {@code @BeforeAll}, so that a missing Gymnasium shows up as skipped tests in the report instead of a
+     * class that silently ran nothing.
+     */
+    private static GymnasiumAdapter.Python python() {
         Assumptions.assumeTrue(lookup.python().isPresent(), () -> "SKIPPED: no Python with gymnasium, grpc, protobuf "
                 + "and numpy (install python3-grpcio python3-protobuf python3-numpy; Gymnasium from pip or "
                 + "IMITATION_GYMNASIUM_SRC): " + String.join("; ", lookup.failures()));
-        python = lookup.python().get();
+        GymnasiumAdapter.Python python = lookup.python().get();
         Assumptions.assumeFalse(python.numpy().startsWith("1."), () -> "SKIPPED: the only Python with gymnasium and "
                 + "grpc has NumPy " + python.numpy() + "; Gymnasium's float32 arithmetic differs under NumPy 1 (NEP 50), "
                 + "the built-in envs follow NumPy 2: " + String.join("; ", lookup.failures()));
+        return python;
     }
 
     @AfterAll
@@ -61,7 +70,7 @@ class GymnasiumAdapterTest {
     }
 
     private static GymnasiumAdapter serve(String env) throws Exception {
-        return GymnasiumAdapter.start(python, root, env, Files.createTempFile(logs, "adapter", ".log"), Duration.ofSeconds(60));
+        return GymnasiumAdapter.start(python(), root, env, Files.createTempFile(logs, "adapter", ".log"), Duration.ofSeconds(60));
     }
 
     @ParameterizedTest
