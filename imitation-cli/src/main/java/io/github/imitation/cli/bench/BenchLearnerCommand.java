@@ -51,8 +51,15 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     @Option(names = "--algo", split = ",", defaultValue = "ppo,gail,airl,bc", description = "ppo, gail, airl, bc (default: ${DEFAULT-VALUE})")
     List<String> algos;
 
-    @Option(names = "--steps", defaultValue = "30000", description = "env steps per PPO/GAIL/AIRL run (default: ${DEFAULT-VALUE})")
-    long steps;
+    /**
+     * Default env-step budgets: enough PPO updates that JIT warm-up is a small part of a run (CartPole-v1's
+     * rollouts are 256 steps, Acrobot-v1's 4,096).
+     */
+    static final Map<String, Long> DEFAULT_STEPS = Map.of("CartPole-v1", 60_000L, "Acrobot-v1", 100_000L);
+
+    @Option(names = "--steps", description = "env steps per PPO/GAIL/AIRL run (default: CartPole-v1 60k, Acrobot-v1 100k, "
+            + "others 60k)")
+    Long steps;
 
     @Option(names = "--bc-epochs", defaultValue = "30", description = "BC epochs per run, no early stopping (default: ${DEFAULT-VALUE})")
     int bcEpochs;
@@ -97,7 +104,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        if (steps <= 0 || bcEpochs <= 0 || repeats <= 0 || trajectories <= 0) {
+        if ((steps != null && steps <= 0) || bcEpochs <= 0 || repeats <= 0 || trajectories <= 0) {
             err.println("bench learner: --steps, --bc-epochs, --repeats and --trajectories must be positive");
             return 2;
         }
@@ -118,7 +125,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
                 for (String algo : algos) {
                     Side old = new Side();
                     Side now = new Side();
-                    long budget = algo.equals("bc") ? bcEpochs : steps;
+                    long budget = algo.equals("bc") ? bcEpochs : steps != null ? steps : DEFAULT_STEPS.getOrDefault(env, 60_000L);
                     Path demoFile = algo.equals("ppo") ? null : demoFiles.get(env);
                     for (int r = 0; r < repeats; r++) {
                         if (before != null) {
