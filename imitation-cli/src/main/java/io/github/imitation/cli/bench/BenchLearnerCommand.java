@@ -42,6 +42,8 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     static final String DEFAULT_BASELINE = "2d9f79b";
 
     private static final String WORKLOAD = LearnerWorkload.class.getName();
+    /** The learner choice of PPO, the discriminator and BC ({@code fast} or {@code djl}), passed on to the workloads. */
+    private static final String LEARNER_PROPERTY = "imitation.learner";
     private static final Path WORKLOAD_SOURCE = Path.of("imitation-cli", "src", "main", "java", "io", "github", "imitation",
             "cli", "bench", "LearnerWorkload.java");
 
@@ -179,8 +181,13 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     /** Runs one {@link LearnerWorkload} in a fresh JVM on {@code classpath}; returns its JSON line. */
     private JsonNode workload(String classpath, String algo, String env, long budget, Path demoFile, Path scratch)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, WORKLOAD, algo, env, Long.toString(budget), Long.toString(seed)));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String learner = System.getProperty(LEARNER_PROPERTY);
+        if (learner != null) {
+            // passed on (e.g. IMITATION_JAVA_OPTS=-Dimitation.learner=djl): today's code on either learner
+            command.add("-D" + LEARNER_PROPERTY + "=" + learner);
+        }
+        command.addAll(List.of("-cp", classpath, WORKLOAD, algo, env, Long.toString(budget), Long.toString(seed)));
         if (demoFile != null) {
             command.add(demoFile.toString());
         }
@@ -226,6 +233,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         line.put(algo.equals("bc") ? "epochs" : "env_steps", budget);
         line.put("seed", seed);
         line.put("repeats", repeats);
+        line.put("learner", System.getProperty(LEARNER_PROPERTY, "fast"));
         line.put("baseline_revision", before == null ? null : before.revision());
         if (before != null) {
             side(line.putObject("before"), old, algo);

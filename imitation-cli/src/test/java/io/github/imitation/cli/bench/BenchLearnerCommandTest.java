@@ -69,6 +69,7 @@ class BenchLearnerCommandTest {
             String algo = line.get("algo").asText();
             algos.add(algo);
             assertEquals("learner", line.get("bench").asText());
+            assertEquals(System.getProperty("imitation.learner", "fast"), line.get("learner").asText());
             assertEquals(ENV, line.get("env").asText());
             assertEquals(algo.equals("bc") ? "expert_pairs" : "env_steps", line.get("unit").asText());
             assertTrue(line.get("before").isNull(), text);
