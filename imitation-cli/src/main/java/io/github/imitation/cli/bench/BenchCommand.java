@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
                 io.github.imitation.cli.BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class,
                 BenchRemoteCommand.class, BenchRestartsCommand.class,
                 BenchBadInputCommand.class,
-                BenchOffPolicyCommand.class})
+                BenchOffPolicyCommand.class, BenchLearnerCommand.class})
 public final class BenchCommand {
 }

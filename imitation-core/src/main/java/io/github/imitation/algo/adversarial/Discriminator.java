@@ -1,12 +1,6 @@
 package io.github.imitation.algo.adversarial;
 
 import io.github.imitation.data.EnvCompatibility;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.training.GradientCollector;
 import io.github.imitation.algo.ppo.Rollout;
 import io.github.imitation.data.BoxActions;
 import io.github.imitation.data.DemonstrationPairs;
@@ -15,17 +9,11 @@ import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
-import io.github.imitation.nn.AdamOptimizer;
 import io.github.imitation.nn.DenseLayer;
-import io.github.imitation.nn.DjlRuntime;
-import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
-import io.github.imitation.nn.ParameterValues;
-import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RewardSnapshot;
 import io.github.imitation.nn.RunningMeanStd;
-import io.github.imitation.nn.TrainableMlp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -71,8 +59,6 @@ public final class Discriminator implements AutoCloseable {
 
     private final String envId;
     private final AdversarialConfig config;
-    private final Engine engine;
-    private final NDManager manager;
     private final SplittableRandom random;
     private final Space observationSpace;
     private final Space actionSpace;
@@ -83,9 +69,8 @@ public final class Discriminator implements AutoCloseable {
     /** [normalized obs, absorbing flag], the input of AIRL's h. */
     private final int stateInputSize;
     private final ObservationNormalizer normalizer;
-    private final TrainableMlp discriminator;
-    private final TrainableMlp shaping;
-    private final AdamOptimizer optimizer;
+    /** D (and AIRL's h) with their optimizer, plain Java or DJL by {@link DiscriminatorNetworks#LEARNER_PROPERTY}. */
+    private final DiscriminatorNetworks networks;
     private final double gamma;
 
     private final Samples expert;
@@ -120,8 +105,6 @@ public final class Discriminator implements AutoCloseable {
         this.pairInputSize = observationSize + actionEncodingSize + 1;
         this.stateInputSize = observationSize + 1;
         this.gamma = config.ppo().gamma();
-        this.engine = DjlRuntime.engine();
-        this.manager = engine.newBaseManager();
 
         // Expert transitions (s, a, s'), subsampled; s' of an episode's last step is absorbing if it terminated.
         int[] offsets = DemonstrationPairs.subsampleOffsets(demonstrations.size(), subsample, seed);
@@ -175,23 +158,7 @@ public final class Discriminator implements AutoCloseable {
         }
         this.expert = new Samples(pairs, states, nextStates, new float[count], count);
 
-        int[] hidden = config.hiddenSizes();
-        this.discriminator = new TrainableMlp(manager, sizes(pairInputSize, hidden), config.activation(), 1.0, random.split());
-        this.shaping = config.kind() == AdversarialConfig.Kind.AIRL
-                ? new TrainableMlp(manager, sizes(stateInputSize, hidden), config.activation(), 1.0, random.split()) : null;
-        List<NDArray> parameters = new ArrayList<>(discriminator.parameters());
-        if (shaping != null) {
-            parameters.addAll(shaping.parameters());
-        }
-        this.optimizer = new AdamOptimizer(parameters, (float) config.learningRate(), 1e-8f);
-    }
-
-    private static int[] sizes(int input, int[] hidden) {
-        int[] sizes = new int[hidden.length + 2];
-        sizes[0] = input;
-        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-        sizes[sizes.length - 1] = 1;
-        return sizes;
+        this.networks = DiscriminatorNetworks.create(pairInputSize, stateInputSize, config, random);
     }
 
     private static float[] flattenRows(List<float[]> rows, int width) {
@@ -266,21 +233,18 @@ public final class Discriminator implements AutoCloseable {
 
     /** The networks' parameters (discriminator, then AIRL's shaping network), for checkpoints. */
     public float[][] parameterValues() {
-        return ParameterValues.read(parameters());
+        return networks.readParameters();
     }
 
     /** Continues from saved parameters after {@code completedRounds} rounds (Adam's moments restart). */
     public void restore(float[][] values, long completedRounds) {
-        ParameterValues.write(parameters(), values);
+        networks.writeParameters(values);
         rounds = completedRounds;
     }
 
-    private List<NDArray> parameters() {
-        List<NDArray> all = new ArrayList<>(discriminator.parameters());
-        if (shaping != null) {
-            all.addAll(shaping.parameters());
-        }
-        return all;
+    /** Which implementation trains the networks: {@code fast} or {@code djl}. */
+    public String learner() {
+        return networks.name();
     }
 
     private double rewardFromLogit(float logit) {
@@ -376,34 +340,30 @@ public final class Discriminator implements AutoCloseable {
         for (int i = 0; i < rows; i++) {
             index[i] = first + i;
         }
-        try (NDManager scope = manager.newSubManager()) {
-            return logitArray(scope, samples, index).toFloatArray();
-        }
+        return networks.logits(gather(samples, index));
     }
 
-    private NDArray logitArray(NDManager scope, Samples samples, int[] index) {
-        NDArray pairs = gather(scope, samples.pairs(), pairInputSize, index);
-        NDArray logit = discriminator.forward(pairs).squeeze(1);
-        if (shaping == null) {
-            return logit;
+    /** The samples at {@code index}, as network inputs (AIRL's state inputs only for AIRL). */
+    private DiscriminatorNetworks.Inputs gather(Samples samples, int[] index) {
+        boolean airl = config.kind() == AdversarialConfig.Kind.AIRL;
+        float[] logProbs = null;
+        if (airl) {
+            logProbs = new float[index.length];
+            for (int i = 0; i < index.length; i++) {
+                logProbs[i] = samples.logProbs()[index[i]];
+            }
         }
-        NDArray states = gather(scope, samples.states(), stateInputSize, index);
-        NDArray nextStates = gather(scope, samples.nextStates(), stateInputSize, index);
-        float[] logProbs = new float[index.length];
-        for (int i = 0; i < index.length; i++) {
-            logProbs[i] = samples.logProbs()[index[i]];
-        }
-        NDArray f = logit.add(GraphScalars.mul(shaping.forward(nextStates).squeeze(1), (float) gamma))
-                .sub(shaping.forward(states).squeeze(1));
-        return f.sub(scope.create(logProbs));
+        return new DiscriminatorNetworks.Inputs(index.length, gather(samples.pairs(), pairInputSize, index),
+                airl ? gather(samples.states(), stateInputSize, index) : null,
+                airl ? gather(samples.nextStates(), stateInputSize, index) : null, logProbs);
     }
 
-    private static NDArray gather(NDManager scope, float[] data, int width, int[] index) {
+    private static float[] gather(float[] data, int width, int[] index) {
         float[] out = new float[index.length * width];
         for (int i = 0; i < index.length; i++) {
             System.arraycopy(data, index[i] * width, out, i * width, width);
         }
-        return scope.create(out, new Shape(index.length, width));
+        return out;
     }
 
     private double discriminatorStep(Samples policy) {
@@ -417,23 +377,9 @@ public final class Discriminator implements AutoCloseable {
             expertIndex[i] = random.nextInt(expert.count());
             policyIndex[i] = random.nextInt(policy.count());
         }
-        float smoothing = (float) config.labelSmoothing();
-        try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
-            NDArray expertLogits = logitArray(scope, expert, expertIndex);
-            NDArray policyLogits = logitArray(scope, policy, policyIndex);
-            // Logistic loss with targets y: softplus(l) − y·l (expert y = 1 − ε, policy y = ε).
-            NDArray expertLoss = Activation.softPlus(expertLogits).sub(GraphScalars.mul(expertLogits, 1f - smoothing)).mean();
-            NDArray policyLoss = Activation.softPlus(policyLogits).sub(GraphScalars.mul(policyLogits, smoothing)).mean();
-            NDArray loss = expertLoss.add(policyLoss);
-            if (config.entropyWeight() > 0) {
-                NDArray all = expertLogits.concat(policyLogits);
-                NDArray entropy = Activation.softPlus(all).sub(all.mul(Activation.sigmoid(all))).mean();
-                loss = loss.sub(GraphScalars.mul(entropy, (float) config.entropyWeight()));
-            }
-            collector.backward(loss);
-            optimizer.step(0);
-            return loss.getFloat();
-        }
+        double loss = networks.backward(gather(expert, expertIndex), gather(policy, policyIndex));
+        networks.step();
+        return loss;
     }
 
     /**
@@ -442,7 +388,7 @@ public final class Discriminator implements AutoCloseable {
      * terminal state is worth 0" (what an ordinary RL learner assumes) consistent with what was learned.
      */
     public RewardSnapshot reward() {
-        Mlp network = discriminator.freeze();
+        Mlp network = networks.freezeDiscriminator();
         float[] pair = new float[pairInputSize];
         writeAbsorbing(pair, new float[stateInputSize], new float[stateInputSize], 0);
         float absorbingOutput = network.forward(pair)[0];
@@ -469,7 +415,7 @@ public final class Discriminator implements AutoCloseable {
     }
 
     /**
-     * The DJL network's learned reward of real (non-absorbing) pairs minus that of the absorbing state,
+     * The network's learned reward of real (non-absorbing) pairs minus that of the absorbing state,
      * computed directly (no snapshot): what {@link #reward()} must reproduce. For parity tests.
      */
     public float[] rewardNetworkOutputs(float[] observations, int[] discreteActions, float[] boxActions, int rows) {
@@ -479,18 +425,16 @@ public final class Discriminator implements AutoCloseable {
             writePair(obs, discreteActions == null ? 0 : discreteActions[i], boxActions, i, pairs, i);
         }
         writeAbsorbing(pairs, new float[(rows + 1) * stateInputSize], new float[(rows + 1) * stateInputSize], rows);
-        try (NDManager scope = manager.newSubManager()) {
-            float[] out = discriminator.forward(scope.create(pairs, new Shape(rows + 1, pairInputSize))).toFloatArray();
-            float[] rewards = new float[rows];
-            for (int i = 0; i < rows; i++) {
-                rewards[i] = out[i] - out[rows];
-            }
-            return rewards;
+        float[] out = networks.discriminatorOutputs(pairs, rows + 1);
+        float[] rewards = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            rewards[i] = out[i] - out[rows];
         }
+        return rewards;
     }
 
     @Override
     public void close() {
-        manager.close();
+        networks.close();
     }
 }

@@ -1,25 +1,15 @@
 package io.github.imitation.algo.bc;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.imitation.data.BoxActions;
 import io.github.imitation.data.DiscreteActions;
 import io.github.imitation.data.ObservationActionPairs;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
-import io.github.imitation.nn.AdamOptimizer;
-import io.github.imitation.nn.DjlRuntime;
-import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
-import io.github.imitation.nn.StochasticPolicyNetwork;
 import io.github.imitation.policy.ActionSampling;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -29,7 +19,8 @@ import java.util.function.Consumer;
  * log-likelihood with a learned state-independent log-std, or MSE on the mean. A small entropy bonus
  * and an optional L2 penalty regularize; a held-out validation split drives early stopping, and the
  * parameters of the best validation epoch are the result. Observations are normalized with the
- * demonstrations' mean and std, frozen into the policy.
+ * demonstrations' mean and std, frozen into the policy. The network and its loss run in plain Java by default
+ * ({@link BcNetworks}: {@code -Dimitation.learner=djl} selects DJL).
  */
 public final class BehaviorCloning {
 
@@ -90,14 +81,10 @@ public final class BehaviorCloning {
         int[] validationIdx = java.util.Arrays.copyOfRange(order, 0, validation);
         int[] trainIdx = java.util.Arrays.copyOfRange(order, validation, order.length);
 
-        Engine engine = DjlRuntime.engine();
-        try (NDManager manager = engine.newBaseManager()) {
-            StochasticPolicyNetwork policy = new StochasticPolicyNetwork(manager, observationSpace, actionSpace,
-                    config.hiddenSizes(), config.activation(), config.initialLogStd(), random.split());
-            List<NDArray> parameters = policy.parameters();
-            AdamOptimizer optimizer = new AdamOptimizer(parameters, (float) config.learningRate(), 1e-8f);
-
+        try (BcNetworks policy = BcNetworks.create(observationSpace, actionSpace, config, random.split())) {
             PolicySnapshot best = policy.snapshot(envId, normalizer, "bc", 0);
+            BcNetworks.Batch validationBatch = validationIdx.length == 0 ? null
+                    : batch(normalized, pairs, validationIdx, 0, validationIdx.length, obsSize, actSize, discrete);
             double bestLoss = Double.POSITIVE_INFINITY;
             int sinceBest = 0;
             for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
@@ -106,47 +93,25 @@ public final class BehaviorCloning {
                 int batches = 0;
                 for (int start = 0; start < trainIdx.length; start += config.batchSize()) {
                     int size = Math.min(config.batchSize(), trainIdx.length - start);
-                    try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray[] batch = batch(scope, normalized, pairs, trainIdx, start, size, obsSize, actSize, discrete);
-                        NDArray fit = fitLoss(policy, batch, config, discrete);
-                        NDArray loss = fit;
-                        if (config.entropyWeight() > 0) {
-                            NDArray entropy = policy.logProbAndEntropy(batch[0], batch[1])[1].mean();
-                            loss = loss.sub(GraphScalars.mul(entropy, (float) config.entropyWeight()));
-                        }
-                        if (config.l2Weight() > 0) {
-                            NDArray l2 = null;
-                            for (NDArray p : parameters) {
-                                NDArray sq = p.square().sum();
-                                l2 = l2 == null ? sq : l2.add(sq);
-                            }
-                            loss = loss.add(l2.mul(GraphScalars.constant(scope, (float) (config.l2Weight() / 2))));
-                        }
-                        collector.backward(loss);
-                        optimizer.step(0);
-                        trainLoss += fit.getFloat();
-                        batches++;
-                    }
+                    trainLoss += policy.backward(batch(normalized, pairs, trainIdx, start, size, obsSize, actSize, discrete));
+                    policy.step();
+                    batches++;
                 }
                 double validationLoss = Double.NaN;
                 double accuracy = Double.NaN;
                 boolean improved;
-                if (validationIdx.length > 0) {
-                    try (NDManager scope = manager.newSubManager()) {
-                        NDArray[] batch = batch(scope, normalized, pairs, validationIdx, 0, validationIdx.length, obsSize,
-                                actSize, discrete);
-                        validationLoss = fitLoss(policy, batch, config, discrete).getFloat();
-                        if (discrete) {
-                            float[] logits = policy.distributionParameters(batch[0]).toFloatArray();
-                            int n = ((Discrete) actionSpace).n();
-                            int correct = 0;
-                            for (int j = 0; j < validationIdx.length; j++) {
-                                if (ActionSampling.argmax(logits, j * n, n) == pairs.discreteActions()[validationIdx[j]]) {
-                                    correct++;
-                                }
+                if (validationBatch != null) {
+                    validationLoss = policy.fitLoss(validationBatch);
+                    if (discrete) {
+                        float[] logits = policy.distributionParameters(validationBatch.observations(), validationIdx.length);
+                        int n = ((Discrete) actionSpace).n();
+                        int correct = 0;
+                        for (int j = 0; j < validationIdx.length; j++) {
+                            if (ActionSampling.argmax(logits, j * n, n) == pairs.discreteActions()[validationIdx[j]]) {
+                                correct++;
                             }
-                            accuracy = (double) correct / validationIdx.length;
                         }
+                        accuracy = (double) correct / validationIdx.length;
                     }
                     improved = validationLoss < bestLoss;
                     if (improved) {
@@ -170,34 +135,24 @@ public final class BehaviorCloning {
         }
     }
 
-    private static NDArray fitLoss(StochasticPolicyNetwork policy, NDArray[] batch, BcConfig config, boolean discrete) {
-        if (!discrete && config.boxLoss() == BcConfig.BoxLoss.MSE) {
-            return policy.meanSquaredError(batch[0], batch[1]).mean();
-        }
-        return policy.logProbAndEntropy(batch[0], batch[1])[0].mean().neg();
-    }
-
-    private static NDArray[] batch(NDManager scope, float[] normalized, Pairs pairs, int[] indices, int start, int size,
+    private static BcNetworks.Batch batch(float[] normalized, Pairs pairs, int[] indices, int start, int size,
             int obsSize, int actSize, boolean discrete) {
         float[] obs = new float[size * obsSize];
         for (int j = 0; j < size; j++) {
             System.arraycopy(normalized, indices[start + j] * obsSize, obs, j * obsSize, obsSize);
         }
-        NDArray actions;
         if (discrete) {
             int[] a = new int[size];
             for (int j = 0; j < size; j++) {
                 a[j] = pairs.discreteActions()[indices[start + j]];
             }
-            actions = scope.create(a);
-        } else {
-            float[] a = new float[size * actSize];
-            for (int j = 0; j < size; j++) {
-                System.arraycopy(pairs.boxActions(), indices[start + j] * actSize, a, j * actSize, actSize);
-            }
-            actions = scope.create(a, new Shape(size, actSize));
+            return new BcNetworks.Batch(size, obs, a, null);
         }
-        return new NDArray[] {scope.create(obs, new Shape(size, obsSize)), actions};
+        float[] a = new float[size * actSize];
+        for (int j = 0; j < size; j++) {
+            System.arraycopy(pairs.boxActions(), indices[start + j] * actSize, a, j * actSize, actSize);
+        }
+        return new BcNetworks.Batch(size, obs, null, a);
     }
 
     private static int[] permutation(int n, SplittableRandom random) {
