@@ -89,7 +89,7 @@ public final class SacImitation implements OffPolicyTrainer {
                     + "use ALL, EXPERT or NONE with SAC");
         }
         if (config.offline()) {
-            throw new IllegalArgumentException(envId + ": offline IQ-Learn for Box action spaces is not built yet (online only)");
+            throw new IllegalArgumentException(envId + ": offline IQ-Learn for Box action spaces is not built (online only); to learn from the demonstrations alone use --algo bc");
         }
         this.envId = envId;
         this.config = config;
