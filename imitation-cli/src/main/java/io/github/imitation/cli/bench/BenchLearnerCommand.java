@@ -43,7 +43,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
 
     private static final String WORKLOAD = LearnerWorkload.class.getName();
     /** The learner choice of PPO, the discriminator and BC ({@code fast} or {@code djl}), passed on to the workloads. */
-    private static final String LEARNER_PROPERTY = "imitation.learner";
+    private static final String LEARNER_PROPERTY = io.github.imitation.nn.Learner.PROPERTY;
     private static final Path WORKLOAD_SOURCE = Path.of("imitation-cli", "src", "main", "java", "io", "github", "imitation",
             "cli", "bench", "LearnerWorkload.java");
 

@@ -1,7 +1,6 @@
 package io.github.imitation.algo.adversarial;
 
 import io.github.imitation.nn.Mlp;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -19,7 +18,7 @@ import java.util.SplittableRandom;
 interface DiscriminatorNetworks extends AutoCloseable {
 
     /** System property choosing the implementation: {@code fast} or {@code djl} (the one PPO reads too). */
-    String LEARNER_PROPERTY = "imitation.learner";
+    String LEARNER_PROPERTY = io.github.imitation.nn.Learner.PROPERTY;
 
     /**
      * {@code rows} discriminator samples, row-major: pairs {@code [normalized obs, encoded action, absorbing flag]}
@@ -32,11 +31,9 @@ interface DiscriminatorNetworks extends AutoCloseable {
     /** The networks for {@code config} and these input widths, by {@link #LEARNER_PROPERTY}. */
     static DiscriminatorNetworks create(int pairInputSize, int stateInputSize, AdversarialConfig config,
             SplittableRandom random) {
-        String learner = System.getProperty(LEARNER_PROPERTY, "fast").trim().toLowerCase(Locale.ROOT);
-        return switch (learner) {
-            case "fast", "" -> new FastDiscriminatorNetworks(pairInputSize, stateInputSize, config, random);
-            case "djl" -> new DjlDiscriminatorNetworks(pairInputSize, stateInputSize, config, random);
-            default -> throw new IllegalArgumentException(LEARNER_PROPERTY + " must be 'fast' or 'djl', got '" + learner + "'");
+        return switch (io.github.imitation.nn.Learner.current()) {
+            case FAST -> new FastDiscriminatorNetworks(pairInputSize, stateInputSize, config, random);
+            case DJL -> new DjlDiscriminatorNetworks(pairInputSize, stateInputSize, config, random);
         };
     }
 

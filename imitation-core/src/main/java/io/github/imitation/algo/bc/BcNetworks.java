@@ -3,7 +3,6 @@ package io.github.imitation.algo.bc;
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -20,7 +19,7 @@ import java.util.SplittableRandom;
 interface BcNetworks extends AutoCloseable {
 
     /** System property choosing the implementation: {@code fast} or {@code djl} (the one PPO reads too). */
-    String LEARNER_PROPERTY = "imitation.learner";
+    String LEARNER_PROPERTY = io.github.imitation.nn.Learner.PROPERTY;
 
     /** {@code size} rows of normalized observations (row-major) and the expert's actions (indices, or row-major vectors). */
     record Batch(int size, float[] observations, int[] discreteActions, float[] boxActions) {
@@ -28,11 +27,9 @@ interface BcNetworks extends AutoCloseable {
 
     /** The network for {@code config}, by {@link #LEARNER_PROPERTY}; initialized from {@code random} itself. */
     static BcNetworks create(Space observationSpace, Space actionSpace, BcConfig config, SplittableRandom random) {
-        String learner = System.getProperty(LEARNER_PROPERTY, "fast").trim().toLowerCase(Locale.ROOT);
-        return switch (learner) {
-            case "fast", "" -> new FastBcNetworks(observationSpace, actionSpace, config, random);
-            case "djl" -> new DjlBcNetworks(observationSpace, actionSpace, config, random);
-            default -> throw new IllegalArgumentException(LEARNER_PROPERTY + " must be 'fast' or 'djl', got '" + learner + "'");
+        return switch (io.github.imitation.nn.Learner.current()) {
+            case FAST -> new FastBcNetworks(observationSpace, actionSpace, config, random);
+            case DJL -> new DjlBcNetworks(observationSpace, actionSpace, config, random);
         };
     }
 

@@ -3,7 +3,6 @@ package io.github.imitation.algo.ppo;
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -20,7 +19,7 @@ import java.util.SplittableRandom;
 interface PpoNetworks extends AutoCloseable {
 
     /** System property choosing the implementation: {@code fast} or {@code djl}. */
-    String LEARNER_PROPERTY = "imitation.learner";
+    String LEARNER_PROPERTY = io.github.imitation.nn.Learner.PROPERTY;
 
     /**
      * One minibatch of the PPO loss: {@code size} rows of normalized observations (row-major), the actions
@@ -34,11 +33,9 @@ interface PpoNetworks extends AutoCloseable {
     /** The networks for {@code config}, by {@link #LEARNER_PROPERTY}; draws two generators from {@code random}. */
     static PpoNetworks create(Space observationSpace, Space actionSpace, PpoConfig config, float adamEpsilon,
             SplittableRandom random) {
-        String learner = System.getProperty(LEARNER_PROPERTY, "fast").trim().toLowerCase(Locale.ROOT);
-        return switch (learner) {
-            case "fast", "" -> new FastPpoNetworks(observationSpace, actionSpace, config, adamEpsilon, random);
-            case "djl" -> new DjlPpoNetworks(observationSpace, actionSpace, config, adamEpsilon, random);
-            default -> throw new IllegalArgumentException(LEARNER_PROPERTY + " must be 'fast' or 'djl', got '" + learner + "'");
+        return switch (io.github.imitation.nn.Learner.current()) {
+            case FAST -> new FastPpoNetworks(observationSpace, actionSpace, config, adamEpsilon, random);
+            case DJL -> new DjlPpoNetworks(observationSpace, actionSpace, config, adamEpsilon, random);
         };
     }
 
