@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * {@code imitation bench env}: single-thread steps per second of every registered env, alone and as a
  * vector env of 64, measured with JMH (forked JVM, warm-up, repeated iterations), and Gymnasium's own
  * steps per second for the same ids in the same run ({@link GymnasiumStepTiming}) where a Python with
- * Gymnasium is found as {@code bench remote} finds one ({@link GymnasiumAdapter#findPython}).
+ * Gymnasium is found as {@code bench remote} finds one ({@link GymnasiumAdapter#findPython}), grpc and protobuf not required.
  */
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = {"Single-thread env steps/s (JMH): each registered env alone and as a vector env of "
@@ -141,7 +141,7 @@ final class BenchEnvCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Python and Gymnasium as {@code bench remote} finds them; from the working directory outside a checkout. */
+    /** Python and Gymnasium found as {@code bench remote} finds them, without its need for grpc and protobuf; from the working directory outside a checkout. */
     private static GymnasiumAdapter.Lookup findPython() {
         Path root;
         try {
@@ -149,7 +149,7 @@ final class BenchEnvCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             root = Path.of("").toAbsolutePath();
         }
-        return GymnasiumAdapter.findPython(root);
+        return GymnasiumAdapter.findPython(root, false);
     }
 
     private static RunResult find(Collection<RunResult> results, String id, String method) {

@@ -92,8 +92,16 @@ public final class GymnasiumAdapter implements AutoCloseable {
         throw new IllegalStateException("python/serve_gymnasium.py not found in " + dir + " or its parents");
     }
 
-    /** Looks for a Python with gymnasium, grpc, protobuf and numpy (see the class comment). */
+    /** Looks for a Python with gymnasium, grpc, protobuf and numpy (see the class comment): what the adapter needs. */
     public static Lookup findPython(Path projectRoot) {
+        return findPython(projectRoot, true);
+    }
+
+    /**
+     * Looks for a Python with gymnasium and numpy, and with grpc and protobuf too when {@code forTheAdapter} (timing
+     * Gymnasium's own step in-process, as {@code bench env} does, needs no RPC stack).
+     */
+    public static Lookup findPython(Path projectRoot, boolean forTheAdapter) {
         List<String> gymnasiumPaths = new ArrayList<>();
         String src = System.getenv("IMITATION_GYMNASIUM_SRC");
         if (src != null && !src.isBlank()) {
@@ -124,7 +132,7 @@ public final class GymnasiumAdapter implements AutoCloseable {
         Python fallback = null;
         for (Map.Entry<String, List<String>> candidate : candidates.entrySet()) {
             Python python = new Python(candidate.getKey(), Map.copyOf(environment), candidate.getValue(), null);
-            String[] outcome = probe(python);
+            String[] outcome = probe(python, forTheAdapter ? "gymnasium, grpc, google.protobuf, numpy" : "gymnasium, numpy");
             if (outcome[0] != null) {
                 failures.add(candidate.getKey() + ": " + outcome[0]);
                 continue;
@@ -142,9 +150,9 @@ public final class GymnasiumAdapter implements AutoCloseable {
     }
 
     /** {error or null, numpy version}. */
-    private static String[] probe(Python python) {
+    private static String[] probe(Python python, String modules) {
         try {
-            Process p = python.code("import gymnasium, grpc, google.protobuf, numpy; print(numpy.__version__)", List.of())
+            Process p = python.code("import " + modules + "; print(numpy.__version__)", List.of())
                     .redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
