@@ -287,7 +287,16 @@ public final class ModelRepository implements AutoCloseable {
                     + " letter or digit; got \"" + name + "\"");
         }
         requireOpen();
-        return models.computeIfAbsent(name, n -> new Entry(new Batcher(n, config)));
+        return models.computeIfAbsent(name, n -> new Entry(new Batcher(n, config, inferenceOnEventLoops())));
+    }
+
+    /** Small CPU batches run on the event loops (see {@link Batcher}); CUDA batches on the model's worker. */
+    private boolean inferenceOnEventLoops() {
+        return switch (System.getProperty("imitation.serving.inference", "auto")) {
+            case "worker" -> false;
+            case "event-loop" -> true;
+            default -> "cpu".equals(sessions.device());
+        };
     }
 
     private void requireOpen() {
