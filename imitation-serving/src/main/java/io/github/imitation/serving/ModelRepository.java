@@ -290,13 +290,19 @@ public final class ModelRepository implements AutoCloseable {
         return models.computeIfAbsent(name, n -> new Entry(new Batcher(n, config, inferenceOnEventLoops())));
     }
 
-    /** Small CPU batches run on the event loops (see {@link Batcher}); CUDA batches on the model's worker. */
-    private boolean inferenceOnEventLoops() {
-        return switch (System.getProperty("imitation.serving.inference", "auto")) {
+    /**
+     * Whether requests of at most {@code max-batch} rows run on the event loop that read them ({@link Batcher}):
+     * yes for CPU sessions without a batching delay, no for CUDA (there, batching across event loops pays). The
+     * system property {@code imitation.serving.inference} ({@code auto}, {@code event-loop}, {@code worker})
+     * overrides the choice.
+     */
+    public boolean inferenceOnEventLoops() {
+        boolean eventLoops = switch (System.getProperty("imitation.serving.inference", "auto")) {
             case "worker" -> false;
             case "event-loop" -> true;
             default -> "cpu".equals(sessions.device());
         };
+        return eventLoops && config.maxDelayMicros() == 0;
     }
 
     private void requireOpen() {
