@@ -105,6 +105,8 @@ final class BenchServeCommand implements Callable<Integer> {
         server.put("max_delay_us", config.maxDelayMicros());
         server.put("event_loops", serving.eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : serving.eventLoops);
         report.put("load_generator", "one thread, NIO keep-alive connections, pre-encoded request (wrk-style)");
+        report.put("warm_up", "every request size at 1 and " + connections + " connections in turns, then 1 s before each"
+                + " measured load (ours and wrk's)");
         // The same loads through wrk where it is installed: an independent generator next to our own.
         java.util.Optional<WrkLoad> wrk = WrkLoad.find();
         report.put("wrk", wrk.map(w -> w.version() + ", 1 thread, --latency, the same body").orElse(
@@ -123,12 +125,18 @@ final class BenchServeCommand implements Callable<Integer> {
             try (ServingServer endpoint = ServingServer.start(repository, "127.0.0.1", 0, serving.eventLoops)) {
                 HttpLoad load = new HttpLoad("127.0.0.1", endpoint.port());
                 // Until the JIT has compiled the HTTP path, it takes most of the CPU: warm every request size up
-                // under load first, so that each measured load needs only a short warm-up of its own.
+                // under load first, so that each measured load needs only a short warm-up of its own. Both one and
+                // many connections, in turns: code compiled while only one of them had been seen is thrown away
+                // (deoptimized) and compiled again when the other comes, in the middle of a measured load.
                 System.err.println("bench serve: warming up for " + initialWarmup.toSeconds() + " s");
-                for (int rows : rowsPerRequest) {
-                    byte[] body = inferBody(observations(rows * obsSize, rows), rows, obsSize);
-                    load.run("/v2/models/bench/infer", body, connections, initialWarmup.dividedBy(rowsPerRequest.size()),
-                            Duration.ofMillis(1));
+                Duration slice = initialWarmup.dividedBy(4L * rowsPerRequest.size());
+                for (int turn = 0; turn < 2; turn++) {
+                    for (int rows : rowsPerRequest) {
+                        byte[] body = inferBody(observations(rows * obsSize, rows), rows, obsSize);
+                        for (int c : new int[] {connections, 1}) {
+                            load.run("/v2/models/bench/infer", body, c, slice, Duration.ofMillis(1));
+                        }
+                    }
                 }
                 for (int rows : rowsPerRequest) {
                     float[] observations = observations(rows * obsSize, rows);
@@ -165,6 +173,8 @@ final class BenchServeCommand implements Callable<Integer> {
                                 http.get("percent_of_ceiling").asDouble(), ceiling.get("observations_per_second").asLong(),
                                 result.cpuMicrosPerRequest(), result.errors(), loadBefore);
                         if (wrk.isPresent()) {
+                            // wrk opens new connections: a short unmeasured run first, as our own load has its warm-up.
+                            wrk.get().run("http://127.0.0.1:" + endpoint.port() + "/v2/models/bench/infer", body, c, warmup);
                             double wrkLoadBefore = loadAverage();
                             WrkLoad.Result w = wrk.get().run("http://127.0.0.1:" + endpoint.port() + "/v2/models/bench/infer",
                                     body, c, measure);
