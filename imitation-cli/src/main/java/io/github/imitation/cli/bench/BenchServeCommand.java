@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * this JVM and this machine's cores, as a sidecar client would. For 1 and 64 observations per request it
  * measures a low load (one connection, one request at a time: latency) and a high load (many keep-alive
  * connections: throughput). The ceiling is one thread calling {@link OnnxPolicy} in a loop with the same
- * batch size, which is what the server's one batcher thread per model can at best do.
+ * batch size: what one core can do.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Latency and throughput of the inference endpoint over loopback HTTP (Open Inference Protocol",
