@@ -27,6 +27,9 @@ import java.util.List;
  */
 final class JsonCodec {
 
+    /** The most values an input's array is allocated for up front from its shape (a shape may lie). */
+    private static final int MAX_PRESIZED_VALUES = 1 << 16;
+
     private final JsonFactory factory = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -89,7 +92,9 @@ final class JsonCodec {
                 case "name" -> name = requireString(parser, value, "an input's \"name\"");
                 case "datatype" -> datatype = requireString(parser, value, "an input's \"datatype\"");
                 case "shape" -> shape = readShape(parser, value);
-                case "data" -> data = readNumbers(parser, value, "\"data\"");
+                // With the shape known first (the usual order), the values go into an array of the right size.
+                case "data" -> data = readNumbers(parser, value, "\"data\"", shape == null || shape.length != 2 ? 16
+                        : (int) Math.max(1, Math.min(shape[0] * shape[1], MAX_PRESIZED_VALUES)));
                 default -> parser.skipChildren();
             }
         }
@@ -214,9 +219,10 @@ final class JsonCodec {
     }
 
     /** Reads a possibly nested array of numbers into a flat list (OIP allows both flat and nested data). */
-    private static FloatList readNumbers(JsonParser parser, JsonToken value, String what) throws IOException {
+    private static FloatList readNumbers(JsonParser parser, JsonToken value, String what, int expected)
+            throws IOException {
         requireToken(value, JsonToken.START_ARRAY, what + " must be an array of numbers");
-        FloatList values = new FloatList(64);
+        FloatList values = new FloatList(expected);
         int depth = 1;
         while (depth > 0) {
             JsonToken token = parser.nextToken();
@@ -252,6 +258,11 @@ final class JsonCodec {
     private JsonParser parser(Buffer body) throws IOException {
         if (body == null || body.length() == 0) {
             throw new BadRequestException("the request body is empty");
+        }
+        // The body's own bytes where it has a heap array (it does, as Vert.x reads it), not a copy.
+        ByteBuf bytes = body.getByteBuf();
+        if (bytes.hasArray()) {
+            return factory.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
         }
         return factory.createParser(body.getBytes());
     }

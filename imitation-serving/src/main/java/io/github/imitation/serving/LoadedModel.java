@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and every request holds one from the moment it is routed until its batch has run. The session is closed
  * when the count reaches zero, so a hot swap or an eviction never closes a session a request is using.
  *
- * <p>{@link #run} is only called from the model's batcher thread, which owns the buffers.
+ * <p>{@link #run} may be called from several threads at once (the model's batcher thread and the event
+ * loops); each thread runs through buffers of its own.
  */
 final class LoadedModel {
 
@@ -40,13 +42,13 @@ final class LoadedModel {
     private final AtomicInteger references = new AtomicInteger(1);
     private final Runnable onClose;
 
-    /** Direct buffers for {@code capacity} rows and tensors wrapping their first b rows, by b; batcher thread only. */
-    private int capacity;
-    private FloatBuffer observations;
-    private FloatBuffer first;
-    private FloatBuffer second;
-    private ByteBuffer modelAction;
-    private RunTensors[] tensorsByRows = new RunTensors[0];
+    /**
+     * Each thread that runs this version (the batcher's worker, event loops running small batches inline) has
+     * its own pinned buffers: ONNX Runtime sessions may be run concurrently, buffers may not be shared.
+     */
+    private final ThreadLocal<Runner> runners = ThreadLocal.withInitial(this::newRunner);
+    /** Every runner made, to close their tensors with the session. */
+    private final ConcurrentLinkedQueue<Runner> allRunners = new ConcurrentLinkedQueue<>();
 
     LoadedModel(String name, long version, ModelSignature signature, OrtEnvironment environment, OrtSession session,
             Runnable onClose) {
@@ -100,34 +102,18 @@ final class LoadedModel {
      * stores each job's share of the outputs in the job.
      */
     void run(List<InferenceJob> jobs, int rows, SplittableRandom random) throws OrtException {
-        RunTensors tensors = tensorsFor(rows);
-        int obsSize = signature.observationSize();
-        int offset = 0;
-        for (InferenceJob job : jobs) {
-            observations.put(offset * obsSize, job.observations(), 0, job.rows() * obsSize);
-            offset += job.rows();
-        }
-        try (OrtSession.Result ignored = session.run(tensors.inputs, tensors.outputs)) {
-            // The outputs were written into the pinned buffers.
-        }
-        int size = signature.actionSize();
-        offset = 0;
-        for (InferenceJob job : jobs) {
-            int n = job.rows() * size;
-            float[] a = new float[n];
-            first.get(offset * size, a);
-            float[] b = null;
-            if (second != null) {
-                b = new float[n];
-                second.get(offset * size, b);
-            }
-            job.setOutputs(a, b, action(job, offset, a, b, random));
-            offset += job.rows();
-        }
+        runners.get().run(jobs, rows, random);
+    }
+
+    private Runner newRunner() {
+        Runner runner = new Runner();
+        allRunners.add(runner);
+        return runner;
     }
 
     /** The job's actions: the graph's own output (OIP infer) or computed as the contract defines them. */
-    private Object action(InferenceJob job, int rowOffset, float[] firstOut, float[] secondOut, SplittableRandom random) {
+    private Object action(InferenceJob job, ByteBuffer modelAction, int rowOffset, float[] firstOut, float[] secondOut,
+            SplittableRandom random) {
         int rows = job.rows();
         int size = signature.actionSize();
         if (job.mode() == InferenceJob.Mode.OUTPUTS && modelAction != null) {
@@ -165,30 +151,6 @@ final class LoadedModel {
         return actions;
     }
 
-    private RunTensors tensorsFor(int rows) throws OrtException {
-        if (rows > capacity) {
-            grow(Math.max(rows, capacity * 2));
-        }
-        RunTensors tensors = tensorsByRows[rows];
-        if (tensors == null) {
-            tensors = new RunTensors(rows);
-            tensorsByRows[rows] = tensors;
-        }
-        return tensors;
-    }
-
-    private void grow(int rows) {
-        closeTensors();
-        capacity = rows;
-        int size = signature.actionSize();
-        observations = direct((long) rows * signature.observationSize(), Float.BYTES).asFloatBuffer();
-        first = direct((long) rows * size, Float.BYTES).asFloatBuffer();
-        second = signature.discrete() ? null : direct((long) rows * size, Float.BYTES).asFloatBuffer();
-        modelAction = !signature.hasActionOutput() ? null
-                : signature.discrete() ? direct(rows, Long.BYTES) : direct((long) rows * size, Float.BYTES);
-        tensorsByRows = new RunTensors[rows + 1];
-    }
-
     private static ByteBuffer direct(long count, int bytes) {
         // Direct and in native order, so that ONNX Runtime reads and writes this memory without copies.
         return ByteBuffer.allocateDirect(Math.toIntExact(count * bytes)).order(ByteOrder.nativeOrder());
@@ -198,32 +160,108 @@ final class LoadedModel {
         return buffer.duplicate().position(0).limit(Math.toIntExact(count)).slice();
     }
 
-    /** The tensors for a batch of {@code rows}: views of the first rows of the shared buffers. */
+    /**
+     * One thread's way of running this version: direct buffers for {@code capacity} rows and the tensors
+     * wrapping their first b rows, by b. Used by its thread only; closed with the session.
+     */
+    private final class Runner {
+
+        private int capacity;
+        private FloatBuffer observations;
+        private FloatBuffer first;
+        private FloatBuffer second;
+        private ByteBuffer modelAction;
+        private RunTensors[] tensorsByRows = new RunTensors[0];
+
+        void run(List<InferenceJob> jobs, int rows, SplittableRandom random) throws OrtException {
+            RunTensors tensors = tensorsFor(rows);
+            int obsSize = signature.observationSize();
+            int offset = 0;
+            for (InferenceJob job : jobs) {
+                observations.put(offset * obsSize, job.observations(), 0, job.rows() * obsSize);
+                offset += job.rows();
+            }
+            try (OrtSession.Result ignored = session.run(tensors.inputs, tensors.outputs)) {
+                // The outputs were written into the pinned buffers.
+            }
+            int size = signature.actionSize();
+            offset = 0;
+            for (InferenceJob job : jobs) {
+                int n = job.rows() * size;
+                float[] a = new float[n];
+                first.get(offset * size, a);
+                float[] b = null;
+                if (second != null) {
+                    b = new float[n];
+                    second.get(offset * size, b);
+                }
+                job.setOutputs(a, b, action(job, modelAction, offset, a, b, random));
+                offset += job.rows();
+            }
+        }
+
+        private RunTensors tensorsFor(int rows) throws OrtException {
+            if (rows > capacity) {
+                grow(Math.max(rows, capacity * 2));
+            }
+            RunTensors tensors = tensorsByRows[rows];
+            if (tensors == null) {
+                tensors = new RunTensors(this, rows);
+                tensorsByRows[rows] = tensors;
+            }
+            return tensors;
+        }
+
+        private void grow(int rows) {
+            close();
+            capacity = rows;
+            int size = signature.actionSize();
+            observations = direct((long) rows * signature.observationSize(), Float.BYTES).asFloatBuffer();
+            first = direct((long) rows * size, Float.BYTES).asFloatBuffer();
+            second = signature.discrete() ? null : direct((long) rows * size, Float.BYTES).asFloatBuffer();
+            modelAction = !signature.hasActionOutput() ? null
+                    : signature.discrete() ? direct(rows, Long.BYTES) : direct((long) rows * size, Float.BYTES);
+            tensorsByRows = new RunTensors[rows + 1];
+        }
+
+        void close() {
+            for (RunTensors tensors : tensorsByRows) {
+                if (tensors != null) {
+                    tensors.close();
+                }
+            }
+            tensorsByRows = new RunTensors[0];
+        }
+    }
+
+    /** The tensors for a batch of {@code rows}: views of the first rows of a runner's buffers. */
     private final class RunTensors {
 
         final Map<String, OnnxTensor> inputs = new HashMap<>(2);
         final Map<String, OnnxTensor> outputs = new HashMap<>(4);
 
-        RunTensors(int rows) throws OrtException {
+        RunTensors(Runner buffers, int rows) throws OrtException {
             int obsSize = signature.observationSize();
             int size = signature.actionSize();
             long[] matrix = {rows, size};
             try {
                 inputs.put(INPUT_OBSERVATION, OnnxTensor.createTensor(environment,
-                        rowsOf(observations, (long) rows * obsSize), new long[] {rows, obsSize}));
+                        rowsOf(buffers.observations, (long) rows * obsSize), new long[] {rows, obsSize}));
                 if (signature.discrete()) {
-                    outputs.put(OUTPUT_LOGITS, OnnxTensor.createTensor(environment, rowsOf(first, (long) rows * size), matrix));
+                    outputs.put(OUTPUT_LOGITS, OnnxTensor.createTensor(environment,
+                            rowsOf(buffers.first, (long) rows * size), matrix));
                 } else {
-                    outputs.put(OUTPUT_MEAN, OnnxTensor.createTensor(environment, rowsOf(first, (long) rows * size), matrix));
-                    outputs.put(OUTPUT_LOG_STD, OnnxTensor.createTensor(environment, rowsOf(second, (long) rows * size),
-                            matrix));
+                    outputs.put(OUTPUT_MEAN, OnnxTensor.createTensor(environment,
+                            rowsOf(buffers.first, (long) rows * size), matrix));
+                    outputs.put(OUTPUT_LOG_STD, OnnxTensor.createTensor(environment,
+                            rowsOf(buffers.second, (long) rows * size), matrix));
                 }
-                if (modelAction != null) {
+                if (buffers.modelAction != null) {
                     OnnxTensor action = signature.discrete()
-                            ? OnnxTensor.createTensor(environment,
-                                    modelAction.asLongBuffer().duplicate().position(0).limit(rows).slice(), new long[] {rows})
-                            : OnnxTensor.createTensor(environment, rowsOf(modelAction.asFloatBuffer(), (long) rows * size),
-                                    matrix);
+                            ? OnnxTensor.createTensor(environment, buffers.modelAction.asLongBuffer().duplicate()
+                                    .position(0).limit(rows).slice(), new long[] {rows})
+                            : OnnxTensor.createTensor(environment,
+                                    rowsOf(buffers.modelAction.asFloatBuffer(), (long) rows * size), matrix);
                     outputs.put(OUTPUT_ACTION, action);
                 }
             } catch (OrtException | RuntimeException e) {
@@ -238,17 +276,11 @@ final class LoadedModel {
         }
     }
 
-    private void closeTensors() {
-        for (RunTensors tensors : tensorsByRows) {
-            if (tensors != null) {
-                tensors.close();
-            }
-        }
-        tensorsByRows = new RunTensors[0];
-    }
-
     private void closeNow() {
-        closeTensors();
+        // No request holds a reference any more, so no thread is running through a runner.
+        for (Runner runner; (runner = allRunners.poll()) != null;) {
+            runner.close();
+        }
         try {
             session.close();
         } catch (OrtException e) {

@@ -287,7 +287,22 @@ public final class ModelRepository implements AutoCloseable {
                     + " letter or digit; got \"" + name + "\"");
         }
         requireOpen();
-        return models.computeIfAbsent(name, n -> new Entry(new Batcher(n, config)));
+        return models.computeIfAbsent(name, n -> new Entry(new Batcher(n, config, inferenceOnEventLoops())));
+    }
+
+    /**
+     * Whether requests of at most {@code max-batch} rows run on the event loop that read them ({@link Batcher}):
+     * yes for CPU sessions without a batching delay, no for CUDA (there, batching across event loops pays). The
+     * system property {@code imitation.serving.inference} ({@code auto}, {@code event-loop}, {@code worker})
+     * overrides the choice.
+     */
+    public boolean inferenceOnEventLoops() {
+        boolean eventLoops = switch (System.getProperty("imitation.serving.inference", "auto")) {
+            case "worker" -> false;
+            case "event-loop" -> true;
+            default -> "cpu".equals(sessions.device());
+        };
+        return eventLoops && config.maxDelayMicros() == 0;
     }
 
     private void requireOpen() {

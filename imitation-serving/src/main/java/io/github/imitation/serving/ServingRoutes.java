@@ -328,7 +328,8 @@ public final class ServingRoutes {
         }
         LoadedModel model = job.model();
         ModelSignature signature = model.signature();
-        List<String> wanted = request.outputs() == null ? signature.outputNames() : request.outputs();
+        List<String> wanted = request.outputs();
+        List<TensorSpec> all = signature.outputs();
         int rows = job.rows();
         int size = signature.actionSize();
         respond(response, 200, json.write(g -> {
@@ -339,7 +340,8 @@ public final class ServingRoutes {
                 g.writeStringField("id", request.id());
             }
             g.writeArrayFieldStart("outputs");
-            for (String name : wanted) {
+            for (int o = 0, count = wanted == null ? all.size() : wanted.size(); o < count; o++) {
+                String name = wanted == null ? all.get(o).name() : wanted.get(o);
                 g.writeStartObject();
                 g.writeStringField("name", name);
                 boolean action = name.equals("action");

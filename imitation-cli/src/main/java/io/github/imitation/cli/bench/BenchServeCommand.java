@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * this JVM and this machine's cores, as a sidecar client would. For 1 and 64 observations per request it
  * measures a low load (one connection, one request at a time: latency) and a high load (many keep-alive
  * connections: throughput). The ceiling is one thread calling {@link OnnxPolicy} in a loop with the same
- * batch size, which is what the server's one batcher thread per model can at best do.
+ * batch size: what one core can do.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Latency and throughput of the inference endpoint over loopback HTTP (Open Inference Protocol",
@@ -93,6 +93,10 @@ final class BenchServeCommand implements Callable<Integer> {
         report.put("model", model == null ? "random tanh 64x64 policy" : model.toString());
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("java", System.getProperty("java.version"));
+        // GC and heap settings change the tail: say which ones this JVM ran with (IMITATION_JAVA_OPTS).
+        report.put("jvm_options", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        report.put("gc", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).collect(java.util.stream.Collectors.joining(", ")));
         // Other work on the machine takes CPU from both the server and the load generator: say how busy it was.
         report.put("load_average_before", loadAverage());
         ServingConfig config = serving.config(0);
@@ -101,6 +105,8 @@ final class BenchServeCommand implements Callable<Integer> {
         server.put("max_delay_us", config.maxDelayMicros());
         server.put("event_loops", serving.eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : serving.eventLoops);
         report.put("load_generator", "one thread, NIO keep-alive connections, pre-encoded request (wrk-style)");
+        report.put("warm_up", "every request size at 1 and " + connections + " connections in turns, then 1 s before each"
+                + " measured load (ours and wrk's)");
         // The same loads through wrk where it is installed: an independent generator next to our own.
         java.util.Optional<WrkLoad> wrk = WrkLoad.find();
         report.put("wrk", wrk.map(w -> w.version() + ", 1 thread, --latency, the same body").orElse(
@@ -113,15 +119,24 @@ final class BenchServeCommand implements Callable<Integer> {
             ModelRepository repository = new ModelRepository(config);
             repository.publish("bench", 1, bytes);
             server.put("device", repository.device());
+            server.put("inference", repository.inferenceOnEventLoops()
+                    ? "on the event loops (batches of up to max_batch rows per I/O round); larger requests on the batcher thread"
+                    : "on the batcher thread");
             try (ServingServer endpoint = ServingServer.start(repository, "127.0.0.1", 0, serving.eventLoops)) {
                 HttpLoad load = new HttpLoad("127.0.0.1", endpoint.port());
                 // Until the JIT has compiled the HTTP path, it takes most of the CPU: warm every request size up
-                // under load first, so that each measured load needs only a short warm-up of its own.
+                // under load first, so that each measured load needs only a short warm-up of its own. Both one and
+                // many connections, in turns: code compiled while only one of them had been seen is thrown away
+                // (deoptimized) and compiled again when the other comes, in the middle of a measured load.
                 System.err.println("bench serve: warming up for " + initialWarmup.toSeconds() + " s");
-                for (int rows : rowsPerRequest) {
-                    byte[] body = inferBody(observations(rows * obsSize, rows), rows, obsSize);
-                    load.run("/v2/models/bench/infer", body, connections, initialWarmup.dividedBy(rowsPerRequest.size()),
-                            Duration.ofMillis(1));
+                Duration slice = initialWarmup.dividedBy(4L * rowsPerRequest.size());
+                for (int turn = 0; turn < 2; turn++) {
+                    for (int rows : rowsPerRequest) {
+                        byte[] body = inferBody(observations(rows * obsSize, rows), rows, obsSize);
+                        for (int c : new int[] {connections, 1}) {
+                            load.run("/v2/models/bench/infer", body, c, slice, Duration.ofMillis(1));
+                        }
+                    }
                 }
                 for (int rows : rowsPerRequest) {
                     float[] observations = observations(rows * obsSize, rows);
@@ -132,11 +147,13 @@ final class BenchServeCommand implements Callable<Integer> {
                     byte[] body = inferBody(observations, rows, obsSize);
                     line.put("request_bytes", body.length);
                     for (int c : new int[] {1, connections}) {
+                        double loadBefore = loadAverage();
                         BatchStats before = repository.stats("bench").orElseThrow();
                         HttpLoad.Result result = load.run("/v2/models/bench/infer", body, c, warmup, measure);
                         BatchStats after = repository.stats("bench").orElseThrow();
                         ObjectNode http = line.putObject(c == 1 ? "http_low_load" : "http_high_load");
                         http.put("connections", c);
+                        http.put("load_average", loadBefore);
                         http.put("requests_per_second", Math.round(result.requestsPerSecond()));
                         http.put("observations_per_second", Math.round(result.requestsPerSecond() * rows));
                         http.put("p50_ms", result.p50Millis());
@@ -150,22 +167,27 @@ final class BenchServeCommand implements Callable<Integer> {
                         http.put("percent_of_ceiling", round3(100.0 * result.requestsPerSecond() * rows
                                 / ceiling.get("observations_per_second").asDouble()));
                         System.err.printf(Locale.ROOT, "bench serve: %d obs/request, %d connection(s): %.0f requests/s,"
-                                + " p50 %.3f ms, p99 %.3f ms, %.1f%% of in-process (%d obs/s), %.1f CPU us/request, %d errors%n", rows, c,
+                                + " p50 %.3f ms, p99 %.3f ms, %.1f%% of in-process (%d obs/s), %.1f CPU us/request, %d errors"
+                                + " (load average %.2f)%n", rows, c,
                                 result.requestsPerSecond(), result.p50Millis(), result.p99Millis(),
                                 http.get("percent_of_ceiling").asDouble(), ceiling.get("observations_per_second").asLong(),
-                                result.cpuMicrosPerRequest(), result.errors());
+                                result.cpuMicrosPerRequest(), result.errors(), loadBefore);
                         if (wrk.isPresent()) {
+                            // wrk opens new connections: a short unmeasured run first, as our own load has its warm-up.
+                            wrk.get().run("http://127.0.0.1:" + endpoint.port() + "/v2/models/bench/infer", body, c, warmup);
+                            double wrkLoadBefore = loadAverage();
                             WrkLoad.Result w = wrk.get().run("http://127.0.0.1:" + endpoint.port() + "/v2/models/bench/infer",
                                     body, c, measure);
                             ObjectNode byWrk = line.putObject(c == 1 ? "wrk_low_load" : "wrk_high_load");
                             byWrk.put("connections", c);
+                            byWrk.put("load_average", wrkLoadBefore);
                             byWrk.put("requests_per_second", Math.round(w.requestsPerSecond()));
                             w.percentileMillis().forEach((k, v) -> byWrk.put(k + "_ms", round3(v)));
                             byWrk.put("non_2xx", w.non2xx());
                             byWrk.put("socket_errors", w.socketErrors());
                             System.err.printf(Locale.ROOT, "bench serve: %d obs/request, %d connection(s), wrk: %.0f requests/s,"
-                                    + " p50 %.3f ms, p99 %.3f ms, %d non-2xx%n", rows, c, w.requestsPerSecond(),
-                                    w.percentileMillis().get("p50"), w.percentileMillis().get("p99"), w.non2xx());
+                                    + " p50 %.3f ms, p99 %.3f ms, %d non-2xx (load average %.2f)%n", rows, c, w.requestsPerSecond(),
+                                    w.percentileMillis().get("p50"), w.percentileMillis().get("p99"), w.non2xx(), wrkLoadBefore);
                         }
                     }
                 }
