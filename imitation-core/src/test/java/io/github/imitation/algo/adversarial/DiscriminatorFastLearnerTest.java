@@ -1,5 +1,8 @@
 package io.github.imitation.algo.adversarial;
 
+import static io.github.imitation.testing.FastPathChecks.withLearner;
+import static io.github.imitation.testing.FastPathChecks.assertClose;
+import io.github.imitation.testing.FastPathChecks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +21,6 @@ import io.github.imitation.onnx.OnnxRewardExporter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,9 +109,9 @@ class DiscriminatorFastLearnerTest {
     /** Random inputs with the absorbing flag set on a few rows (as the real samples have). */
     private static DiscriminatorNetworks.Inputs inputs(AdversarialConfig.Kind kind, int rows, int pairs, int states,
             SplittableRandom random, double shift) {
-        float[] p = gaussian(random, rows * pairs, 1.0, shift);
-        float[] s = gaussian(random, rows * states, 1.0, shift);
-        float[] n = gaussian(random, rows * states, 1.0, shift);
+        float[] p = FastPathChecks.gaussian(random, rows * pairs, 1.0, shift);
+        float[] s = FastPathChecks.gaussian(random, rows * states, 1.0, shift);
+        float[] n = FastPathChecks.gaussian(random, rows * states, 1.0, shift);
         for (int r = 0; r < rows; r++) {
             boolean absorbing = random.nextInt(8) == 0;
             p[(r + 1) * pairs - 1] = absorbing ? 1f : 0f;
@@ -118,7 +120,7 @@ class DiscriminatorFastLearnerTest {
         }
         boolean airl = kind == AdversarialConfig.Kind.AIRL;
         return new DiscriminatorNetworks.Inputs(rows, p, airl ? s : null, airl ? n : null,
-                airl ? gaussian(random, rows, 1.0, -1.0) : null);
+                airl ? FastPathChecks.gaussian(random, rows, 1.0, -1.0) : null);
     }
 
     @ParameterizedTest
@@ -157,9 +159,9 @@ class DiscriminatorFastLearnerTest {
         Space actSpace = EnvRegistry.spec(envId).actionSpace();
         int rows = 23;
         SplittableRandom random = new SplittableRandom(4);
-        float[] observations = gaussian(random, rows * obsSpace.flatSize(), 1.0, 0);
+        float[] observations = FastPathChecks.gaussian(random, rows * obsSpace.flatSize(), 1.0, 0);
         int[] discrete = actSpace instanceof Discrete dd ? random.ints(rows, 0, dd.n()).toArray() : null;
-        float[] box = actSpace instanceof Discrete ? null : gaussian(random, rows * actSpace.flatSize(), 1.0, 0);
+        float[] box = actSpace instanceof Discrete ? null : FastPathChecks.gaussian(random, rows * actSpace.flatSize(), 1.0, 0);
         Object[] djlSide = withLearner("djl", () -> {
             try (var d = new Discriminator(envId, demonstrations, 1, config, 1, new SplittableRandom(1))) {
                 d.restore(perturbed, 7);
@@ -202,7 +204,7 @@ class DiscriminatorFastLearnerTest {
         for (int e = 0; e < episodes; e++) {
             float[][] obs = new float[length + 1][];
             for (int t = 0; t <= length; t++) {
-                obs[t] = gaussian(random, obsSize, 1.0, 0.3);
+                obs[t] = FastPathChecks.gaussian(random, obsSize, 1.0, 0.3);
             }
             Actions actions;
             if (spec.actionSpace() instanceof Discrete d) {
@@ -210,7 +212,7 @@ class DiscriminatorFastLearnerTest {
             } else {
                 float[][] vectors = new float[length][];
                 for (int t = 0; t < length; t++) {
-                    vectors[t] = gaussian(random, spec.actionSpace().flatSize(), 0.5, 0);
+                    vectors[t] = FastPathChecks.gaussian(random, spec.actionSpace().flatSize(), 0.5, 0);
                 }
                 actions = new BoxActions(vectors);
             }
@@ -219,39 +221,6 @@ class DiscriminatorFastLearnerTest {
         return out;
     }
 
-    private static <T> T withLearner(String learner, Supplier<T> body) {
-        String previous = System.getProperty(DiscriminatorNetworks.LEARNER_PROPERTY);
-        System.setProperty(DiscriminatorNetworks.LEARNER_PROPERTY, learner);
-        try {
-            return body.get();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(DiscriminatorNetworks.LEARNER_PROPERTY);
-            } else {
-                System.setProperty(DiscriminatorNetworks.LEARNER_PROPERTY, previous);
-            }
-        }
-    }
 
-    /** Elementwise within 1e-4 of the largest reference magnitude. */
-    static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 0;
-        for (float v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double error = Math.abs(expected[i] - actual[i]);
-            assertTrue(error <= 1e-4 * scale + 1e-8, what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]
-                    + " (scale " + scale + ")");
-        }
-    }
 
-    private static float[] gaussian(SplittableRandom random, int n, double scale, double shift) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (shift + scale * random.nextGaussian());
-        }
-        return values;
-    }
 }

@@ -1,9 +1,11 @@
 package io.github.imitation.algo.ppo;
 
+import static io.github.imitation.testing.FastPathChecks.withLearner;
+import static io.github.imitation.testing.FastPathChecks.assertClose;
+import io.github.imitation.testing.FastPathChecks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
@@ -212,39 +214,9 @@ class PpoFastLearnerTest {
         }
     }
 
-    private static <T> T withLearner(String learner, Supplier<T> body) {
-        String previous = System.getProperty(PpoNetworks.LEARNER_PROPERTY);
-        System.setProperty(PpoNetworks.LEARNER_PROPERTY, learner);
-        try {
-            return body.get();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(PpoNetworks.LEARNER_PROPERTY);
-            } else {
-                System.setProperty(PpoNetworks.LEARNER_PROPERTY, previous);
-            }
-        }
-    }
 
-    /** Elementwise within 1e-4 of the largest reference magnitude. */
-    private static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 0;
-        for (float v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double error = Math.abs(expected[i] - actual[i]);
-            assertTrue(error <= 1e-4 * scale + 1e-8, what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]
-                    + " (scale " + scale + ")");
-        }
-    }
 
     private static float[] gaussian(SplittableRandom random, int n, double scale) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (scale * random.nextGaussian());
-        }
-        return values;
+        return FastPathChecks.gaussian(random, n, scale, 0);
     }
 }

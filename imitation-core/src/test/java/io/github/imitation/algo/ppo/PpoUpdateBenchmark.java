@@ -1,5 +1,6 @@
 package io.github.imitation.algo.ppo;
 
+import static io.github.imitation.testing.FastPathChecks.withLearner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,17 +78,4 @@ public final class PpoUpdateBenchmark {
         return Arrays.toString(values.stream().mapToLong(Math::round).toArray());
     }
 
-    private static <T> T withLearner(String learner, java.util.function.Supplier<T> body) {
-        String previous = System.getProperty(PpoNetworks.LEARNER_PROPERTY);
-        System.setProperty(PpoNetworks.LEARNER_PROPERTY, learner);
-        try {
-            return body.get();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(PpoNetworks.LEARNER_PROPERTY);
-            } else {
-                System.setProperty(PpoNetworks.LEARNER_PROPERTY, previous);
-            }
-        }
-    }
 }
