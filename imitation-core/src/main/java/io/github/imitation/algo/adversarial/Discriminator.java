@@ -48,7 +48,8 @@ public final class Discriminator implements AutoCloseable {
      *
      * @param round           rounds so far, including this one (the discriminator's version)
      * @param loss            mean logistic loss over the round's steps
-     * @param expertAccuracy  share of expert samples classified as expert
+     * @param expertAccuracy  share of expert samples classified as expert (of at most 512 fixed, evenly spaced
+     *                        ones; diagnostics only)
      * @param policyAccuracy  share of the rollout's samples classified as policy
      * @param meanReward      mean learned reward over the rollout's transitions
      * @param absorbingReward learned reward of the absorbing state (NaN without the absorbing treatment)
@@ -74,6 +75,9 @@ public final class Discriminator implements AutoCloseable {
     private final double gamma;
 
     private final Samples expert;
+    /** Most expert samples scored for the expert-accuracy diagnostic each round. */
+    static final int ACCURACY_SAMPLES = 512;
+    private final int[] accuracyIndex;
     private final float[] expertRawObservations;
     private final int[] expertDiscreteActions;
     private final float[] expertBoxActions;
@@ -157,8 +161,23 @@ public final class Discriminator implements AutoCloseable {
             writeAbsorbing(pairs, states, nextStates, i);
         }
         this.expert = new Samples(pairs, states, nextStates, new float[count], count);
+        this.accuracyIndex = accuracySubsample(count);
 
         this.networks = DiscriminatorNetworks.create(pairInputSize, stateInputSize, config, random);
+    }
+
+    /**
+     * Expert samples on which {@link Round#expertAccuracy()} is measured: all of them up to
+     * {@value #ACCURACY_SAMPLES}, else {@value #ACCURACY_SAMPLES} evenly spaced ones (fixed, no randomness, so
+     * the generator's sequence and hence the learning are the same as when every sample was scored).
+     */
+    static int[] accuracySubsample(int count) {
+        int n = Math.min(count, ACCURACY_SAMPLES);
+        int[] index = new int[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = (int) ((long) i * count / n);
+        }
+        return index;
     }
 
     private static float[] flattenRows(List<float[]> rows, int width) {
@@ -197,7 +216,9 @@ public final class Discriminator implements AutoCloseable {
         }
         double meanLoss = steps == 0 ? Double.NaN : loss / steps;
 
-        float[] expertLogits = logits(expert, 0, expert.count());
+        // Diagnostics only (nothing below or in the next steps learns from it): on a fixed subsample of the
+        // expert samples, so that large expert sets do not cost a forward pass over all of them every round.
+        float[] expertLogits = accuracyIndex.length == 0 ? new float[0] : networks.logits(gather(expert, accuracyIndex));
         float[] policyLogits = logits(policy, 0, policy.count());
         double expertAccuracy = share(expertLogits, true);
         double policyAccuracy = share(policyLogits, false);
