@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 
-/** Copies DJL parameters to and from plain float arrays, for checkpoints. */
+/** Copies DJL parameters (and their gradients) to and from plain float arrays, for checkpoints and tests. */
 public final class ParameterValues {
 
     private ParameterValues() {
@@ -14,6 +14,17 @@ public final class ParameterValues {
         float[][] values = new float[parameters.size()][];
         for (int i = 0; i < values.length; i++) {
             values[i] = parameters.get(i).toFloatArray();
+        }
+        return values;
+    }
+
+    /** The gradient each parameter holds after a backward pass, as plain arrays in the parameters' order. */
+    public static float[][] readGradients(List<NDArray> parameters) {
+        float[][] values = new float[parameters.size()][];
+        for (int i = 0; i < values.length; i++) {
+            try (NDArray g = parameters.get(i).getGradient()) {
+                values[i] = g.toFloatArray();
+            }
         }
         return values;
     }

@@ -109,13 +109,7 @@ final class DjlDiscriminatorNetworks implements DiscriminatorNetworks {
 
     @Override
     public float[][] gradients() {
-        float[][] out = new float[parameters.size()][];
-        for (int i = 0; i < out.length; i++) {
-            try (NDArray g = parameters.get(i).getGradient()) {
-                out[i] = g.toFloatArray();
-            }
-        }
-        return out;
+        return ParameterValues.readGradients(parameters);
     }
 
     @Override
