@@ -204,28 +204,15 @@ public final class Discriminator implements AutoCloseable {
      */
     public Round trainAndRelabel(Rollout rollout, PolicyLogProbabilities policyLogProbabilities) {
         Samples policy = policySamples(rollout);
-        int steps = config.discriminatorStepsFor(expertTransitions) + (rounds++ == 0 ? config.warmupSteps() : 0);
-        // Every step's minibatch is drawn first, in the order the steps used to draw them (nothing else draws from
-        // the generator in between), so that AIRL needs log pi only of the expert samples this round reads.
-        int[][] expertIndex = new int[steps][];
-        int[][] policyIndex = new int[steps][];
-        if (policy.count() > 0) {
-            int half = config.batchSize() / 2;
-            for (int step = 0; step < steps; step++) {
-                expertIndex[step] = new int[half];
-                policyIndex[step] = new int[half];
-                for (int i = 0; i < half; i++) {
-                    expertIndex[step][i] = random.nextInt(expert.count());
-                    policyIndex[step][i] = random.nextInt(policy.count());
-                }
-            }
-        }
         if (config.kind() == AdversarialConfig.Kind.AIRL) {
-            updateExpertLogProbabilities(policyLogProbabilities, expertIndex);
+            float[] logProbs = policyLogProbabilities.of(expertRawObservations, expertTransitions, expertDiscreteActions,
+                    expertBoxActions);
+            System.arraycopy(logProbs, 0, expert.logProbs(), 0, expertTransitions);
         }
+        int steps = config.discriminatorStepsFor(expertTransitions) + (rounds++ == 0 ? config.warmupSteps() : 0);
         double loss = 0;
         for (int step = 0; step < steps; step++) {
-            loss += discriminatorStep(policy, expertIndex[step], policyIndex[step]);
+            loss += discriminatorStep(policy);
         }
         double meanLoss = steps == 0 ? Double.NaN : loss / steps;
 
@@ -400,63 +387,16 @@ public final class Discriminator implements AutoCloseable {
         return out;
     }
 
-    /**
-     * AIRL's log pi(a|s) of the expert samples that this round's steps and its accuracy diagnostic read (the
-     * policy does not change during the round, and each row's value does not depend on which other rows are
-     * computed with it): all of them when that is most of the set (the warm-up round), else only those, which
-     * on CartPole-v1 with 2000 expert samples is about 900 rows instead of 2000 per round. Rows not read keep an
-     * older value that nothing uses.
-     */
-    private void updateExpertLogProbabilities(PolicyLogProbabilities policyLogProbabilities, int[][] expertIndex) {
-        boolean[] needed = new boolean[expertTransitions];
-        int count = 0;
-        for (int[] step : expertIndex) {
-            if (step == null) {
-                continue;
-            }
-            for (int e : step) {
-                if (e < expertTransitions && !needed[e]) {
-                    needed[e] = true;
-                    count++;
-                }
-            }
-        }
-        for (int e : accuracyIndex) {
-            if (e < expertTransitions && !needed[e]) {
-                needed[e] = true;
-                count++;
-            }
-        }
-        if (2 * count >= expertTransitions) {
-            float[] logProbs = policyLogProbabilities.of(expertRawObservations, expertTransitions, expertDiscreteActions,
-                    expertBoxActions);
-            System.arraycopy(logProbs, 0, expert.logProbs(), 0, expertTransitions);
-            return;
-        }
-        int[] rows = new int[count];
-        for (int e = 0, n = 0; e < expertTransitions; e++) {
-            if (needed[e]) {
-                rows[n++] = e;
-            }
-        }
-        float[] observations = gather(expertRawObservations, observationSize, rows);
-        int[] discrete = null;
-        if (expertDiscreteActions != null) {
-            discrete = new int[count];
-            for (int i = 0; i < count; i++) {
-                discrete[i] = expertDiscreteActions[rows[i]];
-            }
-        }
-        float[] box = expertBoxActions == null ? null : gather(expertBoxActions, actionSpace.flatSize(), rows);
-        float[] logProbs = policyLogProbabilities.of(observations, count, discrete, box);
-        for (int i = 0; i < count; i++) {
-            expert.logProbs()[rows[i]] = logProbs[i];
-        }
-    }
-
-    private double discriminatorStep(Samples policy, int[] expertIndex, int[] policyIndex) {
+    private double discriminatorStep(Samples policy) {
         if (policy.count() == 0) {
             return Double.NaN;
+        }
+        int half = config.batchSize() / 2;
+        int[] expertIndex = new int[half];
+        int[] policyIndex = new int[half];
+        for (int i = 0; i < half; i++) {
+            expertIndex[i] = random.nextInt(expert.count());
+            policyIndex[i] = random.nextInt(policy.count());
         }
         double loss = networks.backward(gather(expert, expertIndex), gather(policy, policyIndex));
         networks.step();
