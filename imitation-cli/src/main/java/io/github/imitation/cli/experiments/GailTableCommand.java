@@ -63,6 +63,10 @@ final class GailTableCommand implements Callable<Integer> {
     @Option(names = "--trajectories", split = ",", description = "expert trajectory counts (default: 1,4,7,10)")
     List<Integer> trajectories;
 
+    @Option(names = "--algos", split = ",", description = "learners to run (default: bc,gail,airl,dagger,iq-learn,sqil); "
+            + "expert and random always run: they set each env's level")
+    List<String> algos;
+
     @Option(names = "--episodes", description = "evaluation episodes per seed (default: 50; --quick: 5)")
     Integer episodes;
 
@@ -132,7 +136,7 @@ final class GailTableCommand implements Callable<Integer> {
 
         List<Run> runs = new ArrayList<>();
         for (String env : settings.envs()) {
-            for (String algo : GailTableSettings.ALGOS) {
+            for (String algo : settings.algos()) {
                 List<Integer> counts = algo.equals("expert") || algo.equals("random") ? java.util.Collections.singletonList(null)
                         : settings.trajectories();
                 for (Integer n : counts) {
@@ -216,7 +220,8 @@ final class GailTableCommand implements Callable<Integer> {
         if (firstSeed < 0) {
             throw new IllegalArgumentException("--first-seed must be non-negative");
         }
-        return new GailTableSettings(quick, s, e, jobs, ids, counts);
+        List<String> learners = algos == null || algos.isEmpty() ? GailTableSettings.LEARNERS : List.copyOf(algos);
+        return new GailTableSettings(quick, s, e, jobs, ids, counts, GailTableSettings.algosFor(learners));
     }
 
     private Path expertPolicy(String env) throws IOException {

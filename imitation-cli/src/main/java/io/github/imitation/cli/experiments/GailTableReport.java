@@ -156,6 +156,8 @@ final class GailTableReport {
         root.put("experiment", "gail-table");
         root.put("paper", "Ho & Ermon 2016, Generative Adversarial Imitation Learning, Table 1 (classic control)");
         root.put("quick", settings.quick());
+        ArrayNode algosNode = root.putArray("algos");
+        settings.algos().forEach(algosNode::add);
         ArrayNode envs = root.putArray("envs");
         settings.envs().forEach(envs::add);
         ArrayNode counts = root.putArray("trajectories");
@@ -170,7 +172,7 @@ final class GailTableReport {
         ObjectNode settingsNode = root.putObject("settings");
         for (String env : settings.envs()) {
             ObjectNode perEnv = settingsNode.putObject(env);
-            for (String algo : GailTableSettings.ALGOS) {
+            for (String algo : settings.algos()) {
                 perEnv.set(algo, settings.describe(env, algo));
             }
         }
@@ -227,7 +229,9 @@ final class GailTableReport {
 
     static String markdown(GailTableSettings settings, List<Cell> cells, double wallSeconds) {
         StringBuilder md = new StringBuilder();
+        List<String> learners = settings.algos().stream().filter(GailTableSettings.LEARNERS::contains).toList();
         md.append("# GAIL paper table (`./imitation experiments gail-table").append(settings.quick() ? " --quick" : "")
+                .append(learners.equals(GailTableSettings.LEARNERS) ? "" : " --algos " + String.join(",", learners))
                 .append("`)\n\n");
         md.append(String.format(Locale.ROOT, "%d seed(s) per cell, %d evaluation episodes per seed; ours: mean over seeds "
                 + "(± std across seeds), paper: Ho & Ermon 2016, Table 1 (mean ± std). Checks: GAIL ✓ when ours ≥ paper mean "

@@ -34,14 +34,42 @@ import java.util.Map;
  * @param jobs                    cells trained at once
  * @param envs                    envs, in table order
  * @param trajectories            expert trajectory counts (the paper's columns)
+ * @param algos                   what runs, in {@link #ALGOS} order: expert and random (they set each env's level)
+ *                                and the chosen {@link #LEARNERS}
  */
-record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<String> envs, List<Integer> trajectories) {
+record GailTableSettings(boolean quick, int seeds, int episodes, int jobs, List<String> envs, List<Integer> trajectories,
+        List<String> algos) {
 
     static final List<String> ENVS = List.of("CartPole-v0", "CartPole-v1", "Acrobot-v1", "MountainCar-v0");
     static final List<String> QUICK_ENVS = List.of("CartPole-v1");
     static final List<String> ALGOS = List.of("expert", "random", "bc", "gail", "airl", "dagger", "iq-learn", "sqil");
     /** The learners, the table's rows. */
     static final List<String> LEARNERS = List.of("bc", "gail", "airl", "dagger", "iq-learn", "sqil");
+
+    GailTableSettings {
+        envs = List.copyOf(envs);
+        trajectories = List.copyOf(trajectories);
+        algos = List.copyOf(algos);
+    }
+
+    /**
+     * The runs' algorithms for these learners: expert and random first (every env's level and the table's
+     * reference rows come from them), then the learners in table order.
+     *
+     * @throws IllegalArgumentException for an unknown learner or one named twice
+     */
+    static List<String> algosFor(List<String> learners) {
+        for (String learner : learners) {
+            if (!LEARNERS.contains(learner)) {
+                throw new IllegalArgumentException("--algos: unknown learner '" + learner + "' (one of "
+                        + String.join(", ", LEARNERS) + ")");
+            }
+        }
+        if (learners.stream().distinct().count() != learners.size()) {
+            throw new IllegalArgumentException("--algos lists a learner twice");
+        }
+        return ALGOS.stream().filter(a -> !LEARNERS.contains(a) || learners.contains(a)).toList();
+    }
 
     /**
      * "Env steps to expert level": the level is the expert's mean minus this fraction of the expert–random gap

@@ -252,6 +252,7 @@ final class GailTableWorkers {
                 "--trajectories", settings.trajectories().stream().map(String::valueOf).collect(Collectors.joining(",")),
                 "--seeds", Integer.toString(settings.seeds()), "--first-seed", Long.toString(c.firstSeed),
                 "--episodes", Integer.toString(settings.episodes()),
+                "--algos", settings.algos().stream().filter(GailTableSettings.LEARNERS::contains).collect(Collectors.joining(",")),
                 "--worker", Integer.toString(worker), "--workers", Integer.toString(workers)));
         if (settings.quick()) {
             cmd.add("--quick");

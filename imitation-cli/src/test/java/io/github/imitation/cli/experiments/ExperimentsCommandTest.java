@@ -90,6 +90,26 @@ class ExperimentsCommandTest {
     }
 
     @Test
+    void gailTableAlgosRunsTheChosenLearnersWithExpertAndRandom(@TempDir Path dir) throws Exception {
+        Path experts = smallCartPoleExpert(dir);
+        Path out = dir.resolve("table");
+        Outcome outcome = TrainingCommandsTest.run("experiments", "gail-table", "--quick", "--experts", experts.toString(),
+                "--out", out.toString(), "--algos", "bc", "--trajectories", "1,4", "--jobs", "1");
+        assertEquals(0, outcome.exitCode(), outcome.stderr());
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertEquals("[\"expert\",\"random\",\"bc\"]", results.get("algos").toString());
+        Set<String> cells = new HashSet<>();
+        results.get("cells").forEach(c -> cells.add(c.get("algo").asText() + "/" + c.get("trajectories")));
+        assertEquals(Set.of("expert/null", "random/null", "bc/1", "bc/4"), cells);
+        assertTrue(results.get("cells").get(2).get("level").isNumber(), "the level comes from expert and random");
+        assertTrue(Files.readString(out.resolve("table.md")).contains("--algos bc"));
+
+        Outcome unknown = TrainingCommandsTest.run("experiments", "gail-table", "--quick", "--experts", experts.toString(),
+                "--out", dir.resolve("bad").toString(), "--algos", "bc,ppo");
+        assertTrue(unknown.exitCode() != 0 && unknown.stderr().contains("unknown learner 'ppo'"), unknown.stderr());
+    }
+
+    @Test
     void stepsToLevelIsWhereARunReachesTheLevelForGood() {
         List<double[]> points = List.of(new double[] {1000, 480}, new double[] {2000, 300}, new double[] {3000, 476},
                 new double[] {4000, 500});
@@ -105,7 +125,7 @@ class ExperimentsCommandTest {
     @Test
     void fullTableGivesAcrobotsGailWiderGeneratorsAndAMillionStepsForEveryCount() {
         GailTableSettings full = new GailTableSettings(false, GailTableSettings.SEEDS, GailTableSettings.EPISODES,
-                GailTableSettings.JOBS, GailTableSettings.ENVS, List.of(1, 4, 7, 10));
+                GailTableSettings.JOBS, GailTableSettings.ENVS, List.of(1, 4, 7, 10), GailTableSettings.ALGOS);
         for (int trajectories : List.of(1, 4, 7, 10)) {
             AdversarialConfig gail = full.adversarial("Acrobot-v1", AdversarialConfig.Kind.GAIL, trajectories);
             assertEquals(1_000_000, gail.ppo().totalTimesteps(), trajectories + " trajectories");
