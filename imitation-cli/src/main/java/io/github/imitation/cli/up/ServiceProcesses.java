@@ -74,6 +74,11 @@ public final class ServiceProcesses implements AutoCloseable {
         this.logDir = logDir;
     }
 
+    /** The environment variable with extra JVM options for one service module: IMITATION_ROLLOUT_SERVICE_JAVA_OPTS. */
+    static String javaOptsVariable(String module) {
+        return "IMITATION_" + module.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_JAVA_OPTS";
+    }
+
     /** The runnable jar of a service module, or an error saying how to build it. */
     public Path jar(String module) {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -114,10 +119,13 @@ public final class ServiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS.
-        String extra = System.getenv("IMITATION_SERVICE_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+        // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS;
+        // for one service, IMITATION_<MODULE>_JAVA_OPTS (e.g. IMITATION_ROLLOUT_SERVICE_JAVA_OPTS), after those.
+        for (String variable : List.of("IMITATION_SERVICE_JAVA_OPTS", javaOptsVariable(module))) {
+            String extra = System.getenv(variable);
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
         }
         command.add("-Dquarkus.http.port=" + port);
         String instanceId = session + "-" + instanceName;

@@ -52,6 +52,12 @@ class ServiceProcessesTest {
     }
 
     @Test
+    void eachModuleHasItsOwnJavaOptionsVariable() {
+        assertEquals("IMITATION_ROLLOUT_SERVICE_JAVA_OPTS", ServiceProcesses.javaOptsVariable("rollout-service"));
+        assertEquals("IMITATION_POLICY_SERVICE_JAVA_OPTS", ServiceProcesses.javaOptsVariable("policy-service"));
+    }
+
+    @Test
     void aServiceIsReadyWhenItAnswersWithItsOwnInstanceId(@TempDir Path dir) throws Exception {
         try (ServiceProcesses processes = new ServiceProcesses(root, dir)) {
             var a = processes.start(MODULE, "a", Ports.freeBlock(2), Map.of());
