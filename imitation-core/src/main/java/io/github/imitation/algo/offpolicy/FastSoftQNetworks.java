@@ -34,9 +34,6 @@ final class FastSoftQNetworks implements SoftQNetworks {
     private ImitationObjective.QOutputs outputs;
 
     FastSoftQNetworks(Space observationSpace, Discrete actionSpace, OffPolicyConfig config, SplittableRandom random) {
-        if (!(config.temperature() > 0)) {
-            throw new IllegalArgumentException("the soft-Q temperature must be positive, got " + config.temperature());
-        }
         this.observationSpace = observationSpace;
         this.actionSpace = actionSpace;
         this.objective = config.objective();
