@@ -20,6 +20,15 @@ import io.github.imitation.nn.GraphScalars;
  * </ul>
  * {@code V(s')} comes from the target network (or the online one, with gradients), and is 0 after a terminal
  * transition.
+ *
+ * <p>The gradient {@link #lossAndGradient} writes out, per row with {@code y = γ·notDone·V(s')},
+ * {@code r = Q(s,a) − y} and {@code π = softmax(Q/α)} ({@code = ∂V/∂Q}): the expert term adds {@code −1/E} to
+ * {@code ∂/∂Q(s,a)} of expert rows and {@code +1/E} to {@code ∂/∂y}; the value term, with weight {@code c} (1/n on
+ * every row, or 1/E on expert rows), {@code c·π} to {@code ∂/∂Q} and {@code −c} to {@code ∂/∂y}; χ² on a row with
+ * weight {@code k} ({@code w/n} over all, {@code w/E} over the expert's) {@code 2kr} to {@code ∂/∂Q(s,a)} and
+ * {@code −2kr} to {@code ∂/∂y}, and under the policy on a learner row {@code (2w/n)·π_b(Q(s,b) − y)} to each
+ * {@code ∂/∂Q(s,b)} and their negated sum to {@code ∂/∂y} (π held fixed); finally
+ * {@code ∂/∂Q(s',b) = ∂/∂y · γ·notDone·softmax(Q(s',·)/α)_b} when {@code V(s')} takes gradients.
  */
 public final class IqLearnObjective implements ImitationObjective {
 
@@ -83,5 +92,78 @@ public final class IqLearnObjective implements ImitationObjective {
         NDArray learnerReward = b.learnerRows() == 0 ? null
                 : GraphScalars.mul(reward.sum().sub(reward.mul(b.expertMask()).sum()), 1f / b.learnerRows());
         return new Loss(total, expertReward, learnerReward);
+    }
+
+    @Override
+    public boolean nextFromOnline() {
+        return !useTarget;
+    }
+
+    @Override
+    public LossValues lossAndGradient(QOutputs out, QBatch b) {
+        int rows = b.rows();
+        int experts = b.expertRows();
+        int actions = out.q().length;
+        float[][] q = out.q();
+        float[][] dQ = out.dQ();
+        double[] policy = new double[actions];
+        double[] nextPolicy = new double[actions];
+        double perExpert = 1.0 / experts;
+        double perRow = 1.0 / rows;
+        double weight = chi2Weight;
+        double expertReward = 0;
+        double learnerReward = 0;
+        double value = 0;
+        double squares = 0;
+        for (int r = 0; r < rows; r++) {
+            boolean expert = r < experts;
+            int action = b.actions()[r];
+            double v = SoftValue.of(q, r, out.temperature(), policy);
+            double nextV = SoftValue.of(out.nextQ(), r, out.temperature(), nextPolicy);
+            double discount = gamma * b.notDone()[r];
+            double y = discount * nextV;
+            double reward = q[action][r] - y;
+            double dChosen = 0;
+            double dY = 0;
+            if (expert) {
+                expertReward += reward;
+                dChosen -= perExpert;
+                dY += perExpert;
+            } else {
+                learnerReward += reward;
+            }
+            double valueScale = valueLoss == ValueLoss.VALUE ? perRow : expert ? perExpert : 0;
+            value += valueScale * (v - y);
+            dY -= valueScale;
+            double chi2Scale = switch (chi2) {
+                case ALL -> perRow;
+                case EXPERT -> expert ? perExpert : 0;
+                case POLICY -> expert ? perRow : 0;
+                case NONE -> 0;
+            };
+            squares += chi2Scale * reward * reward;
+            dChosen += 2 * weight * chi2Scale * reward;
+            dY -= 2 * weight * chi2Scale * reward;
+            for (int a = 0; a < actions; a++) {
+                dQ[a][r] = (float) (valueScale * policy[a] + (a == action ? dChosen : 0));
+            }
+            if (chi2 == Chi2.POLICY && !expert) {
+                for (int a = 0; a < actions; a++) {
+                    double error = q[a][r] - y;
+                    squares += perRow * policy[a] * error * error;
+                    double d = 2 * weight * perRow * policy[a] * error;
+                    dQ[a][r] += (float) d;
+                    dY -= d;
+                }
+            }
+            if (out.dNextQ() != null) {
+                for (int a = 0; a < actions; a++) {
+                    out.dNextQ()[a][r] = (float) (dY * discount * nextPolicy[a]);
+                }
+            }
+        }
+        int learners = rows - experts;
+        return new LossValues(-expertReward * perExpert + value + weight * squares, expertReward * perExpert,
+                learners == 0 ? Double.NaN : learnerReward / learners);
     }
 }

@@ -1,16 +1,11 @@
 package io.github.imitation.algo.offpolicy;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.eval.EvaluationResult;
-import io.github.imitation.nn.AdamOptimizer;
-import io.github.imitation.nn.DjlRuntime;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
@@ -28,7 +23,8 @@ import java.util.function.Consumer;
  * from its own; offline (IQ-Learn), it takes gradient steps on the expert's transitions alone and never
  * touches an env. The target network is copied every {@code targetUpdateInterval} updates. Every
  * {@code evalInterval} env steps (updates offline) the greedy policy, exported to ONNX as it will be served,
- * is evaluated. Discrete action spaces; everything seeded.
+ * is evaluated. Discrete action spaces; everything seeded. The networks and their update are
+ * {@link SoftQNetworks}: plain Java by default, DJL with {@code -Dimitation.learner=djl}.
  */
 public final class OffPolicyImitation implements OffPolicyTrainer {
 
@@ -43,17 +39,15 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     private final ReplayBuffer learner;
     private final SplittableRandom random;
     private final long seed;
-    private final Engine engine;
-    private final NDManager manager;
-    private final SoftQNetwork q;
-    private final AdamOptimizer optimizer;
+    private final SoftQNetworks q;
+    /** The observation scaling the networks learn in (frozen into the exported policy). */
+    private ObservationNormalizer normalizer;
     private final Space observationSpace;
     private final Discrete actionSpace;
     private final int obsSize;
     private final QBatch batch;
     private final float[] normalizedObs;
     private final float[] normalizedNextObs;
-    private final float[] expertMask;
     private long envSteps;
     private long updates;
     private boolean restored;
@@ -83,20 +77,14 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
                     + " values, " + envId + "'s observation space is " + observationSpace);
         }
         this.learner = config.offline() ? null : new ReplayBuffer(obsSize, config.replayCapacity());
-        ObservationNormalizer normalizer = config.normalization() == OffPolicyConfig.Normalization.NONE
+        this.normalizer = config.normalization() == OffPolicyConfig.Normalization.NONE
                 ? ObservationNormalizer.identity(obsSize) : normalizer(expert);
         this.normalizerPending = config.normalization() == OffPolicyConfig.Normalization.EXPERT_AND_EXPLORATION && !config.offline();
-        this.engine = DjlRuntime.engine();
-        this.manager = engine.newBaseManager();
-        this.q = new SoftQNetwork(manager, observationSpace, discrete, normalizer, config.hiddenSizes(),
-                (float) config.temperature(), random.split());
-        this.optimizer = new AdamOptimizer(q.parameters(), (float) config.learningRate(), 1e-8f);
-        q.initTarget();
+        this.q = SoftQNetworks.create(observationSpace, discrete, config, random.split());
         int learnerRows = config.offline() ? 0 : config.batchSize();
         this.batch = QBatch.allocate(config.batchSize(), learnerRows, obsSize);
         this.normalizedObs = new float[batch.rows() * obsSize];
         this.normalizedNextObs = new float[batch.rows() * obsSize];
-        this.expertMask = batch.expertMask();
     }
 
     static ObservationNormalizer normalizer(ReplayBuffer expert) {
@@ -149,7 +137,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
                 if (learner.size() < config.learningStarts()) {
                     action = random.nextInt(actionSpace.n());
                 } else {
-                    q.normalizer().applyInto(obs, 0, normalized, 0);
+                    normalizer.applyInto(obs, 0, normalized, 0);
                     float[] values = acting.forward(normalized);
                     for (int a = 0; a < logits.length; a++) {
                         logits[a] = (float) (values[a] / config.temperature());
@@ -215,7 +203,7 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     /** The Q-network's parameters as plain arrays (for a checkpoint). */
     @Override
     public float[][] parameters() {
-        return NormalizerState.append(io.github.imitation.nn.ParameterValues.read(q.parameters()), q.normalizer(), normalizerPending);
+        return NormalizerState.append(q.readParameters(), normalizer, normalizerPending);
     }
 
     /**
@@ -224,9 +212,9 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      */
     @Override
     public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
-        NormalizerState state = NormalizerState.split(parameters, q.parameters().size(), envId);
-        io.github.imitation.nn.ParameterValues.write(q.parameters(), state.parameters());
-        q.useNormalizer(state.normalizer());
+        NormalizerState state = NormalizerState.split(parameters, q.readParameters().length, envId);
+        q.writeParameters(state.parameters());
+        useNormalizer(state.normalizer());
         normalizerPending = state.pending();
         q.syncTarget();
         envSteps = restoredEnvSteps;
@@ -240,37 +228,32 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
      */
     @Override
     public PolicySnapshot actingPolicy() {
-        return learning() || restored ? policy() : q.uniformSnapshot(envId, objective.name(), updates);
+        return learning() || restored ? policy() : q.uniformSnapshot(envId, normalizer, objective.name(), updates);
     }
 
     /** One gradient step on a fresh minibatch. */
     @Override
     public void update() {
         if (normalizerPending) {
-            q.useNormalizer(normalizer(expert.observations(), learner.observations(), obsSize));
+            useNormalizer(normalizer(expert.observations(), learner.observations(), obsSize));
             normalizerPending = false;
         }
-        optimizer.setLearningRate((float) (config.learningRate() * config.learningRateFraction(envSteps, updates)));
+        float learningRate = (float) (config.learningRate() * config.learningRateFraction(envSteps, updates));
         expert.sampleInto(batch, 0, batch.expertRows(), random);
         if (learner != null) {
             learner.sampleInto(batch, batch.expertRows(), batch.rows() - batch.expertRows(), random);
         }
-        ObservationNormalizer normalizer = q.normalizer();
         for (int r = 0; r < batch.rows(); r++) {
             normalizer.applyInto(batch.observations(), r * obsSize, normalizedObs, r * obsSize);
             normalizer.applyInto(batch.nextObservations(), r * obsSize, normalizedNextObs, r * obsSize);
         }
         boolean log = (updates + 1) % 100 == 0;
-        try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
-            QTensors tensors = QTensors.of(scope, batch, normalizedObs, normalizedNextObs, expertMask);
-            ImitationObjective.Loss loss = objective.loss(q, tensors);
-            collector.backward(loss.total());
-            optimizer.step(0);
-            if (log) {
-                lastLoss = loss.total().getFloat();
-                lastExpert = loss.expert().getFloat();
-                lastLearner = loss.learner() == null ? Double.NaN : loss.learner().getFloat();
-            }
+        ImitationObjective.LossValues loss = q.backward(batch, normalizedObs, normalizedNextObs, log);
+        q.step(learningRate);
+        if (log) {
+            lastLoss = loss.total();
+            lastExpert = loss.expert();
+            lastLearner = loss.learner();
         }
         updates++;
         if (updates % config.targetUpdateInterval() == 0) {
@@ -296,14 +279,26 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
 
     /** The current policy (logits {@code Q/α}), versioned by its update count. */
     public PolicySnapshot policy() {
-        return q.snapshot(envId, objective.name(), updates);
+        return q.snapshot(envId, normalizer, objective.name(), updates);
     }
 
-    /** The online network's Q-values for normalized observations {@code [batch, obs]}, row-major (for checks). */
-    public float[] qValues(ai.djl.ndarray.NDArray normalizedObservations) {
-        try (ai.djl.ndarray.NDArray values = q.q(normalizedObservations)) {
-            return values.toFloatArray();
+    /** Replaces the observation scaling (before training uses it: the network learns in its units). */
+    private void useNormalizer(ObservationNormalizer replacement) {
+        if (replacement.size() != obsSize) {
+            throw new IllegalArgumentException("a normalizer of " + replacement.size() + " values for observations of "
+                    + obsSize);
         }
+        this.normalizer = replacement;
+    }
+
+    /** The online network's Q-values of {@code rows} normalized observations, row-major {@code [rows, actions]} (for checks). */
+    public float[] qValues(float[] normalizedObservations, int rows) {
+        return q.qValues(normalizedObservations, rows);
+    }
+
+    /** Which implementation of the networks trains: {@code fast} or {@code djl}. */
+    String learnerName() {
+        return q.name();
     }
 
     @Override
@@ -324,6 +319,5 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
     @Override
     public void close() {
         q.close();
-        manager.close();
     }
 }

@@ -6,15 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.Space;
-import io.github.imitation.nn.ActionHead;
 import io.github.imitation.nn.Activation;
-import io.github.imitation.nn.DenseLayer;
 import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
-import io.github.imitation.nn.ObservationNormalizer;
-import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.TrainableMlp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,25 +18,22 @@ import java.util.SplittableRandom;
  * action, and a target copy of it. With temperature α the soft value is {@code V(s) = α log Σ_a exp(Q(s,a)/α)}
  * and the policy is {@code π(a|s) = exp((Q(s,a) − V(s))/α)}, a softmax of {@code Q/α}: the policy is the
  * Q-function, nothing else is trained. Exported as a categorical policy whose logits are {@code Q/α}
- * (greedy action: argmax Q), so the ONNX policy contract holds unchanged.
+ * (greedy action: argmax Q; see {@link SoftQNetworks#snapshot}), so the ONNX policy contract holds unchanged.
+ * The DJL form, trained by {@link DjlSoftQNetworks}.
  */
 public final class SoftQNetwork implements AutoCloseable {
 
-    private final Space observationSpace;
     private final Discrete actionSpace;
-    private ObservationNormalizer normalizer;
     private final TrainableMlp online;
     private final float temperature;
     private List<NDArray> target;
 
-    public SoftQNetwork(NDManager manager, Space observationSpace, Discrete actionSpace, ObservationNormalizer normalizer,
-            int[] hiddenSizes, float temperature, SplittableRandom random) {
+    public SoftQNetwork(NDManager manager, Space observationSpace, Discrete actionSpace, int[] hiddenSizes, float temperature,
+            SplittableRandom random) {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("the soft-Q temperature must be positive, got " + temperature);
         }
-        this.observationSpace = observationSpace;
         this.actionSpace = actionSpace;
-        this.normalizer = normalizer;
         this.temperature = temperature;
         int[] sizes = new int[hiddenSizes.length + 2];
         sizes[0] = observationSpace.flatSize();
@@ -61,19 +53,6 @@ public final class SoftQNetwork implements AutoCloseable {
 
     public int actions() {
         return actionSpace.n();
-    }
-
-    public ObservationNormalizer normalizer() {
-        return normalizer;
-    }
-
-    /** Replaces the observation scaling (before training uses it: the network learns in its units). */
-    public void useNormalizer(ObservationNormalizer normalizer) {
-        if (normalizer.size() != observationSpace.flatSize()) {
-            throw new IllegalArgumentException("a normalizer of " + normalizer.size() + " values for observations of "
-                    + observationSpace.flatSize());
-        }
-        this.normalizer = normalizer;
     }
 
     public List<NDArray> parameters() {
@@ -116,41 +95,6 @@ public final class SoftQNetwork implements AutoCloseable {
     /** The current Q-network as plain data (for acting between updates without a native call). */
     public Mlp freezeQ() {
         return online.freeze();
-    }
-
-    /**
-     * The policy as a snapshot: the Q-network with its output layer scaled by {@code 1/α}, so that its outputs
-     * are the soft policy's logits {@code Q/α}.
-     */
-    public PolicySnapshot snapshot(String envId, String algorithm, long version) {
-        Mlp q = online.freeze();
-        List<DenseLayer> layers = new ArrayList<>(q.layers());
-        DenseLayer last = layers.get(layers.size() - 1);
-        float[] w = last.weight().clone();
-        float[] b = last.bias().clone();
-        for (int i = 0; i < w.length; i++) {
-            w[i] /= temperature;
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] /= temperature;
-        }
-        layers.set(layers.size() - 1, new DenseLayer(last.inputs(), last.outputs(), w, b));
-        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, new Mlp(layers, q.hiddenActivation()),
-                new ActionHead.Categorical(actionSpace.n()), algorithm, version);
-    }
-
-    /**
-     * The uniformly random policy in the same shape (output layer zero, so every logit is 0): what acts before
-     * learning starts, as the learner's own loop takes random actions then.
-     */
-    public PolicySnapshot uniformSnapshot(String envId, String algorithm, long version) {
-        Mlp q = online.freeze();
-        List<DenseLayer> layers = new ArrayList<>(q.layers());
-        DenseLayer last = layers.get(layers.size() - 1);
-        layers.set(layers.size() - 1, new DenseLayer(last.inputs(), last.outputs(), new float[last.weight().length],
-                new float[last.bias().length]));
-        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, new Mlp(layers, q.hiddenActivation()),
-                new ActionHead.Categorical(actionSpace.n()), algorithm, version);
     }
 
     /** A {@code [rows, observationSize]} array of already normalized observations. */

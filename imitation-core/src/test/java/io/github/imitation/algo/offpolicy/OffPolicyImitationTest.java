@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.data.DemonstrationCollector;
 import io.github.imitation.data.Trajectory;
@@ -15,7 +12,6 @@ import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.eval.Evaluation;
 import io.github.imitation.nn.DenseLayer;
-import io.github.imitation.nn.DjlRuntime;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.onnx.OnnxPolicyExporter;
@@ -112,13 +108,12 @@ class OffPolicyImitationTest {
         assertTrue(!java.util.Arrays.equals(first.network().layers().get(0).weight(), third.network().layers().get(0).weight()));
     }
 
-    /** The exported model's logits are the trained network's Q/α: checked in Q's units, against DJL's own forward pass. */
+    /** The exported model's logits are the trained network's Q/α: checked in Q's units, against the learner's own forward pass. */
     @Test
     void theExportedPolicyIsTheSoftQNetwork() {
         OffPolicyConfig config = config(OffPolicyConfig.Algorithm.IQ_LEARN, false,
                 Map.of("totalEnvSteps", "2000", "evalInterval", "2000", "evalEpisodes", "1"));
-        try (OffPolicyImitation trainer = new OffPolicyImitation(CARTPOLE, demonstrations(1), config, 3);
-                NDManager manager = DjlRuntime.engine().newBaseManager()) {
+        try (OffPolicyImitation trainer = new OffPolicyImitation(CARTPOLE, demonstrations(1), config, 3)) {
             PolicySnapshot policy = trainer.train(p -> { });
             int n = 256;
             float[] observations = new float[n * 4];
@@ -130,7 +125,7 @@ class OffPolicyImitationTest {
             for (int i = 0; i < n; i++) {
                 policy.normalizer().applyInto(observations, i * 4, normalized, i * 4);
             }
-            float[] q = trainer.qValues(manager.create(normalized, new Shape(n, 4)));
+            float[] q = trainer.qValues(normalized, n);
             float alpha = (float) config.temperature();
             double max = 0;
             try (OnnxPolicy onnx = OnnxPolicy.load(OnnxPolicyExporter.toBytes(policy))) {
@@ -144,7 +139,7 @@ class OffPolicyImitationTest {
                     assertEquals(q[2 * i] >= q[2 * i + 1] ? 0 : 1, greedy[i], "greedy action = argmax Q, row " + i);
                 }
             }
-            assertTrue(max < 1e-5, "ONNX logits·α vs DJL's Q: max relative diff " + max);
+            assertTrue(max < 1e-5, "ONNX logits·α vs the learner's Q: max relative diff " + max);
         }
     }
 
