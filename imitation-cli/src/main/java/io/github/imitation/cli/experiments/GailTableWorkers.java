@@ -32,17 +32,17 @@ final class GailTableWorkers {
     }
 
     /**
-     * Rough single-core seconds of one run on the development machine (measured in the full table, both
-     * workers busy: GAIL with 64×64 networks ≈ 8,000 CartPole, 15,700 Acrobot and 6,400 MountainCar env
-     * steps/s; a wider generator costs more per step, see {@link #widthCost}; AIRL ≈ 1.1× GAIL; DAgger with 3
-     * iterations ≈ 6 s, mostly its BC retraining; BC ≈ 5 s). Used to split the runs evenly and for the estimate
-     * printed at the start.
+     * Rough single-core seconds of one run on the development machine (measured in the full table of
+     * 2026-12-04, both workers busy: GAIL with 64×64 networks ≈ 26,700 CartPole, 75,000 Acrobot and 36,500
+     * MountainCar env steps/s; a wider generator costs more per step, see {@link #widthCost}; AIRL ≈ 1.1× GAIL;
+     * DAgger with 3 iterations ≈ 6 s, mostly its BC retraining; BC ≈ 5 s; IQ-Learn and SQIL ≈ 0.2 ms per env
+     * step). Used to split the runs evenly and for the estimate printed at the start.
      */
     static double estimatedSeconds(Run run, GailTableSettings settings) {
         double stepsPerSecond = switch (run.env()) {
-            case "CartPole-v0", "CartPole-v1" -> 8_000;
-            case "Acrobot-v1" -> 15_700;
-            default -> 6_400;
+            case "CartPole-v0", "CartPole-v1" -> 26_700;
+            case "Acrobot-v1" -> 75_000;
+            default -> 36_500;
         };
         return switch (run.algo()) {
             case "gail", "airl" -> {
@@ -52,24 +52,24 @@ final class GailTableWorkers {
                 yield (kind == AdversarialConfig.Kind.AIRL ? 1.1 : 1.0) * config.ppo().totalTimesteps() * perStep;
             }
             case "dagger" -> 6;
-            // IQ-Learn / SQIL: about 1.1 ms per env step (one update per step after the first 1,280; measured with
-            // bench offpolicy, CartPole-v1 20k ≈ 17 s, Acrobot-v1 50k ≈ 60 s, MountainCar-v0 100k ≈ 110 s)
-            case "iq-learn", "sqil" -> settings.offPolicy(run.env(), run.algo()).totalEnvSteps() * 1.1e-3;
+            // IQ-Learn / SQIL: about 0.2 ms per env step (one update per step after the first 1,280; the full
+            // table of 2026-12-04: CartPole 20k ≈ 3.5 s, Acrobot-v1 50k ≈ 10 s, MountainCar-v0 100k ≈ 15-22 s)
+            case "iq-learn", "sqil" -> settings.offPolicy(run.env(), run.algo()).totalEnvSteps() * 0.2e-3;
             case "bc" -> settings.quick() ? 1 : 5;
             default -> 0.5;
         };
     }
 
     /**
-     * Cost per env step of a generator with these hidden widths relative to 64×64 (Acrobot, 1M env steps,
-     * both workers busy: 64×64 ≈ 64 s, 128×128 ≈ 83 s, 256×256 ≈ 152 s).
+     * Cost per env step of a generator with these hidden widths relative to 64×64 (Acrobot, both workers
+     * busy, 2026-12-04: 64×64 ≈ 75,000 env steps/s, 128×128 ≈ 28,000, 256×256 ≈ 7,800).
      */
     static double widthCost(int[] hiddenSizes) {
         int widest = 0;
         for (int width : hiddenSizes) {
             widest = Math.max(widest, width);
         }
-        return widest <= 64 ? 1.0 : widest <= 128 ? 1.3 : 2.4;
+        return widest <= 64 ? 1.0 : widest <= 128 ? 2.7 : 9.6;
     }
 
     /** Estimated wall seconds of the whole schedule with the settings' jobs. */
