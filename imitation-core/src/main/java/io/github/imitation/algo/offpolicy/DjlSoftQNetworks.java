@@ -34,7 +34,8 @@ final class DjlSoftQNetworks implements SoftQNetworks {
         this.objective = config.objective();
         this.engine = DjlRuntime.engine();
         this.manager = engine.newBaseManager();
-        this.q = new SoftQNetwork(manager, observationSpace, actionSpace, config.hiddenSizes(), (float) config.temperature(),
+        this.q = new SoftQNetwork(manager, observationSpace, actionSpace, config.hiddenSizes(), config.activation(),
+                (float) config.temperature(),
                 random);
         this.parameters = List.copyOf(q.parameters());
         this.optimizer = new AdamOptimizer(parameters, (float) config.learningRate(), 1e-8f);

@@ -2,7 +2,6 @@ package io.github.imitation.algo.offpolicy;
 
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.Space;
-import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.fast.FastAdam;
 import io.github.imitation.nn.fast.FastMlp;
@@ -47,8 +46,8 @@ final class FastSoftQNetworks implements SoftQNetworks {
         sizes[sizes.length - 1] = actions;
         this.parameters = new FlatParameters(FastMlp.segmentSizes(sizes));
         this.targetParameters = new FlatParameters(FastMlp.segmentSizes(sizes));
-        this.online = new FastMlp(sizes, Activation.RELU, 0);
-        this.target = new FastMlp(sizes, Activation.RELU, 0);
+        this.online = new FastMlp(sizes, config.activation(), 0);
+        this.target = new FastMlp(sizes, config.activation(), 0);
         // The same draws as SoftQNetwork's TrainableMlp makes (output gain 1), from the same generator.
         online.initialize(parameters, 1.0, random);
         this.optimizer = new FastAdam(parameters, (float) config.learningRate(), 1e-8f);

@@ -1,12 +1,15 @@
 package io.github.imitation.algo.offpolicy;
 
+import io.github.imitation.nn.Activation;
+
 /**
  * Settings of an off-policy imitation run (IQ-Learn or SQIL on a soft-Q network). Defaults per env:
  * {@link OffPolicyDefaults}.
  *
  * @param algorithm            IQ-Learn or SQIL
  * @param offline              learn from the demonstrations alone, no env steps (IQ-Learn only)
- * @param hiddenSizes          the Q-network's hidden layers (ReLU)
+ * @param hiddenSizes          the networks' hidden layers
+ * @param activation           the soft-Q network's hidden nonlinearity (SAC's actor and critics are ReLU)
  * @param learningRate         Adam's learning rate
  * @param batchSize            transitions per minibatch from each source: as many expert as learner ones online
  * @param gamma                discount
@@ -33,7 +36,7 @@ package io.github.imitation.algo.offpolicy;
  * @param annealLearningRate   online: decay every learning rate linearly from its value to 0 over {@code totalEnvSteps}
  *                             (the final policy settles instead of oscillating); offline: over {@code offlineUpdates}
  */
-public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hiddenSizes, double learningRate, int batchSize,
+public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hiddenSizes, Activation activation, double learningRate, int batchSize,
         double gamma, double temperature, int targetUpdateInterval, int learningStarts, int replayCapacity,
         long totalEnvSteps, int offlineUpdates, int updatesPerStep, int evalInterval, int evalEpisodes,
         IqLearnObjective.ValueLoss valueLoss, IqLearnObjective.Chi2 chi2, double chi2Weight, int subsample,
@@ -61,6 +64,7 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
 
     public OffPolicyConfig {
         hiddenSizes = hiddenSizes.clone();
+        java.util.Objects.requireNonNull(activation, "activation");
         if (offline && algorithm == Algorithm.SQIL) {
             throw new IllegalArgumentException("SQIL needs the learner's own transitions: it has no offline form (use "
                     + "iq-learn --offline)");
@@ -101,19 +105,19 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
     }
 
     public OffPolicyConfig withTotalEnvSteps(long steps) {
-        return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
+        return new OffPolicyConfig(algorithm, offline, hiddenSizes, activation, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, steps, offlineUpdates, updatesPerStep, evalInterval,
                 evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalization, useTarget, actorLearningRate, annealLearningRate);
     }
 
     public OffPolicyConfig withOfflineUpdates(int updates) {
-        return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
+        return new OffPolicyConfig(algorithm, offline, hiddenSizes, activation, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, totalEnvSteps, updates, updatesPerStep, evalInterval,
                 evalEpisodes, valueLoss, chi2, chi2Weight, subsample, normalization, useTarget, actorLearningRate, annealLearningRate);
     }
 
     public OffPolicyConfig withSubsample(int k) {
-        return new OffPolicyConfig(algorithm, offline, hiddenSizes, learningRate, batchSize, gamma, temperature,
+        return new OffPolicyConfig(algorithm, offline, hiddenSizes, activation, learningRate, batchSize, gamma, temperature,
                 targetUpdateInterval, learningStarts, replayCapacity, totalEnvSteps, offlineUpdates, updatesPerStep,
                 evalInterval, evalEpisodes, valueLoss, chi2, chi2Weight, k, normalization, useTarget, actorLearningRate, annealLearningRate);
     }

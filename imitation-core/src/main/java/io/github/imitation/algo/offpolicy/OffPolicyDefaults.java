@@ -2,13 +2,14 @@ package io.github.imitation.algo.offpolicy;
 
 import io.github.imitation.env.Box;
 import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.nn.Activation;
 
 /**
  * Tuned starting points per env, after the settings IQ-Learn's authors published for classic control
  * (soft-Q, temperature 0.01 and 0.001 on CartPole, target copied every 4 updates, Adam 1e-4, 64×64
  * Q-network, one update per env step after ~1.3k transitions, batches half expert half learner), with the
  * value term and the χ² regularizer over expert states ({@code value_expert}, the authors' CartPole command)
- * online as well as offline, and Adam at 3e-4. Measured on CartPole-v1, one trajectory, seeds 1 and 2, 20k env
+ * online as well as offline (offline with a tanh Q-network, see below), and Adam at 3e-4. Measured on CartPole-v1, one trajectory, seeds 1 and 2, 20k env
  * steps (greedy return of the final policy; env steps from which every evaluation stays ≥ 475): value_expert
  * 500/500 (from 4k and 11k); the value term over all states with χ² over all 444/500 and never stable; Adam
  * at 1e-4 reached 228 (seed 0); V(s') from the online network instead of the target: 9/9; the target copied
@@ -28,25 +29,36 @@ public final class OffPolicyDefaults {
         };
         boolean cartPole = envId.startsWith("CartPole");
         if (offline) {
-            // Offline, from a few dozen expert transitions: temperature 0.01 and a shorter horizon, γ = 0.9 (a
-            // Q-function fitted to so few transitions extrapolates worse the further it bootstraps). Acrobot-v1, one
-            // trajectory, 5 seeds: γ 0.99 −240 (two seeds at −500), 0.95 −177, 0.9 −99 (BC −147).
-            // Observations scaled by the demonstrations' statistics, as online and as BC does, except on CartPole,
-            // whose expert holds the pole so still that every tilted state would hit the clip (the six GAIL-table
-            // cells, 5 seeds: MountainCar-v0 one trajectory −136.6 raw → −128.4 scaled, Acrobot-v1 −116.9 → −111.3;
-            // CartPole-v1 one trajectory every 20th transition 264 raw → 104 scaled).
-            // Adam 1e-3, on CartPole 3e-4: at 1e-3 two of five seeds with four trajectories collapsed (11 and 216, mean
-            // 343; at 3e-4 mean 482, one trajectory 264 → 235, BC 230); 15,000 updates at 3e-4: 284 and 444.
-            return new OffPolicyConfig(algorithm, true, new int[] {64, 64}, cartPole ? 3e-4 : 1e-3, 64, 0.9, 0.01, 4, 1_280,
-                    1_000_000, budget, 5_000, 1, 500, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT,
-                    0.5, 1, cartPole ? OffPolicyConfig.Normalization.NONE : OffPolicyConfig.Normalization.EXPERT, true, 1e-3, false);
+            // Offline, from a few dozen expert transitions, the Q-network's inductive bias decides how it generalizes
+            // to states no demonstration shows, so these settings differ from the online ones (measured on the GAIL
+            // table's six offline cells, CartPole-v1, Acrobot-v1 and MountainCar-v0 with 1 and 4 subsampled
+            // trajectories, 10 seeds each; full figures in docs/results/README.md, "Offline"):
+            // - tanh hidden units, as BC's: with ReLU the Q-network memorized CartPole's 25 transitions and
+            //   generalized to "always push one way" (one trajectory: ReLU 150.5 on 5 seeds, tanh 446.7 on 10, eight
+            //   at 500; BC 361.7), and MountainCar-v0 one trajectory −127.4 → −123.9 (BC −126.2).
+            // - γ = 0.9: a Q-function fitted to so few transitions extrapolates worse the further it bootstraps
+            //   (Acrobot-v1, one trajectory, ReLU: γ 0.99 −240, 0.95 −177, 0.9 −99).
+            // - Observations raw on CartPole (its expert holds the pole so still, angle std 0.008 rad, that the
+            //   demonstrations' statistics put every visibly tilted state at the ±10 clip) and on Acrobot-v1 (bounded
+            //   cos/sin and velocities; statistics of ~20 transitions scale them badly: one trajectory −151.3 scaled
+            //   → −131.8 raw at temperature 0.1); MountainCar's velocity (±0.07) needs the demonstrations' scaling.
+            // - Temperature 0.01, on Acrobot-v1 0.3 (one trajectory: 0.01 −151.3, 0.1 −131.8, 0.3 −96.5, 1.0 −152.6;
+            //   BC −128.8); on CartPole and MountainCar 0.3 and 1.0 were worse (CartPole one trajectory 368.5 and
+            //   346.4, MountainCar four trajectories −108.9 and −107.6 against −103.7).
+            // - Adam 1e-3, on CartPole 3e-4 (at 1e-3 two of five seeds with four trajectories collapsed).
+            boolean acrobot = envId.startsWith("Acrobot");
+            OffPolicyConfig.Normalization scaling = cartPole || acrobot
+                    ? OffPolicyConfig.Normalization.NONE : OffPolicyConfig.Normalization.EXPERT;
+            return new OffPolicyConfig(algorithm, true, new int[] {64, 64}, Activation.TANH, cartPole ? 3e-4 : 1e-3, 64,
+                    0.9, acrobot ? 0.3 : 0.01, 4, 1_280, 1_000_000, budget, 5_000, 1, 500, 10,
+                    IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT, 0.5, 1, scaling, true, 1e-3, false);
         }
         if (EnvRegistry.spec(envId).actionSpace() instanceof Box) {
             // SAC with a fixed temperature 0.01 (the authors' MuJoCo setting), 64×64 actor and critics, one update per
             // env step after 1,000 random steps, both Adam at 3e-4; the value and χ² terms over all transitions (on
             // Pendulum-v1 they separated expert from learner transitions better than over the expert's alone:
             // implied rewards 0.5–1.0 vs −0.1 to −0.5, against 1.0 vs 0.8–1.0).
-            return new OffPolicyConfig(algorithm, offline, new int[] {64, 64}, 3e-4, 64, 0.99, 0.01, 1, 1_000,
+            return new OffPolicyConfig(algorithm, offline, new int[] {64, 64}, Activation.RELU, 3e-4, 64, 0.99, 0.01, 1, 1_000,
                     1_000_000, 50_000, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE, IqLearnObjective.Chi2.ALL,
                     0.5, 1, OffPolicyConfig.Normalization.EXPERT, true, 3e-4, false);
         }
@@ -55,7 +67,7 @@ public final class OffPolicyDefaults {
         // that the demonstrations' statistics map every visibly tilted state to the ±10 clip. Measured with one
         // trajectory recorded at seed s, learner seed s, 20k env steps: normalized 455 (s = 2), raw 479/500/489/500/500
         // (s = 0..4). MountainCar's velocity (±0.07) needs the scaling; Acrobot was tuned with it.
-        return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, 3e-4, 64, 0.99, temperature, 4, 1_280,
+        return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, Activation.RELU, 3e-4, 64, 0.99, temperature, 4, 1_280,
                 1_000_000, budget, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT,
                 0.5, 1, cartPole ? OffPolicyConfig.Normalization.NONE : OffPolicyConfig.Normalization.EXPERT, true, 3e-4, false);
     }

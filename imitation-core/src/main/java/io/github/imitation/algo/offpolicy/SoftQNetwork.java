@@ -28,8 +28,8 @@ public final class SoftQNetwork implements AutoCloseable {
     private final float temperature;
     private List<NDArray> target;
 
-    public SoftQNetwork(NDManager manager, Space observationSpace, Discrete actionSpace, int[] hiddenSizes, float temperature,
-            SplittableRandom random) {
+    public SoftQNetwork(NDManager manager, Space observationSpace, Discrete actionSpace, int[] hiddenSizes, Activation activation,
+            float temperature, SplittableRandom random) {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("the soft-Q temperature must be positive, got " + temperature);
         }
@@ -39,7 +39,7 @@ public final class SoftQNetwork implements AutoCloseable {
         sizes[0] = observationSpace.flatSize();
         System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
         sizes[sizes.length - 1] = actionSpace.n();
-        this.online = new TrainableMlp(manager, sizes, Activation.RELU, 1.0, random);
+        this.online = new TrainableMlp(manager, sizes, activation, 1.0, random);
     }
 
     /** Call once the optimizer owns the parameters (it re-homes them): the target starts as a copy. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
+import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.DjlRuntime;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class IqLearnObjectiveTest {
         var spec = EnvRegistry.spec("CartPole-v1");
         try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
             SoftQNetwork net = new SoftQNetwork(manager, spec.observationSpace(), (Discrete) spec.actionSpace(),
-                    new int[] {16, 16}, 0.01f, new SplittableRandom(7));
+                    new int[] {16, 16}, Activation.RELU, 0.01f, new SplittableRandom(7));
             net.initTarget();
             float[] observations = {0.0f, 0.1f, 0.02f, -0.1f, 0.03f, -0.2f, 0.01f, 0.2f, 0.5f, 0.4f, -0.1f, 0.3f, -0.6f,
                     -0.2f, 0.15f, -0.5f};
