@@ -80,11 +80,10 @@ final class SquashedGaussianActor {
     }
 
     /**
-     * The greedy policy for export: the mean rows of the output layer, squashed into the bounds by the head;
-     * {@code explorationLogStd} is the noise a sampler of the exported model adds.
+     * The greedy policy for export from the full actor network {@code full} (as {@link #freeze()} gives it): the
+     * mean rows of the output layer, squashed into the bounds by the {@link #head}.
      */
-    Mlp meanNetwork() {
-        Mlp full = network.freeze();
+    static Mlp meanNetwork(Mlp full, int actionSize) {
         List<DenseLayer> layers = new ArrayList<>(full.layers());
         DenseLayer last = layers.get(layers.size() - 1);
         float[] w = java.util.Arrays.copyOf(last.weight(), actionSize * last.inputs());
