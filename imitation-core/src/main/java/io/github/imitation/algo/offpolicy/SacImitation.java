@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * One critic and one actor step per env step once {@code learningStarts} transitions (random actions) are
  * stored; the targets follow with τ = 0.005 after each. Exported as a Gaussian policy whose mean is the
  * squashed greedy action {@code tanh(μ(s))} scaled to the bounds.
+ *
+ * <p>The networks and their updates are {@link SacNetworks}: plain Java on flat buffers ({@link FastSacNetworks},
+ * the default) or DJL/PyTorch ({@link DjlSacNetworks}, {@code -Dimitation.learner=djl}). This class keeps the
+ * rest (replay, normalization, exploration, checkpoints, evaluation) and draws the minibatches and the samples'
+ * noise from its one generator in the same order for both, so the two compute the same run from the same seed,
+ * up to float rounding, and their checkpoints and exported policies are interchangeable.
  */
 public final class SacImitation implements OffPolicyTrainer {
 

@@ -1,12 +1,15 @@
 package io.github.imitation.algo.offpolicy;
 
+import io.github.imitation.nn.Learner;
 import io.github.imitation.nn.Mlp;
 import java.util.SplittableRandom;
 
 /**
  * SAC's networks with their updates, for {@link SacImitation}: the squashed-Gaussian actor
  * ({@link SquashedGaussianActor}), the twin critics with their Polyak targets ({@link TwinCritic}, τ = 0.005), and
- * one Adam per side (the configured learning rates, ε = 1e-8, no clipping); {@link DjlSacNetworks} on DJL/PyTorch.
+ * one Adam per side (the configured learning rates, ε = 1e-8, no clipping). Two implementations compute the same
+ * thing: {@link FastSacNetworks} in plain Java on flat buffers (the default) and {@link DjlSacNetworks} on
+ * DJL/PyTorch; {@code -Dimitation.learner=fast|djl} ({@link Learner}) chooses, as for the other learners.
  *
  * <p>The losses, on a {@link SacBatch} with {@code y = γ (1 − done) (min Q'(s', ã') − α log π(ã'|s'))}, where
  * {@code ã' ~ π(s')} with the batch's next noise and Q' are the targets:
@@ -21,9 +24,10 @@ import java.util.SplittableRandom;
  * The samples ã' and ã and their log-probabilities take no gradient in the critic's loss; the actor's loss
  * trains the actor alone. Where the two critics tie, the minimum's gradient is split between them (as PyTorch's).
  *
- * <p>The initial weights are orthogonal (the actor's output gain 0.01, the critics' 1), the parameters in
- * {@link io.github.imitation.nn.TrainableMlp}'s order (the actor's, then the first critic's, then the second's; each
- * layer's weight {@code [out, in]}, then its bias).
+ * <p>Both draw the initial weights identically from the same generator (orthogonal; the actor's output gain 0.01,
+ * the critics' 1) and keep the parameters in {@link io.github.imitation.nn.TrainableMlp}'s order (the actor's, then
+ * the first critic's, then the second's; each layer's weight {@code [out, in]}, then its bias), so checkpoints
+ * and exported policies do not depend on the choice.
  */
 interface SacNetworks extends AutoCloseable {
 
@@ -31,11 +35,14 @@ interface SacNetworks extends AutoCloseable {
     float TAU = 0.005f;
 
     /**
-     * The networks for {@code config}: the actor initialized from {@code random.split()}, then the critics from
-     * the next split.
+     * The networks for {@code config}, by {@link Learner#current()}: the actor initialized from
+     * {@code random.split()}, then the critics from the next split.
      */
     static SacNetworks create(int observationSize, int actionSize, OffPolicyConfig config, SplittableRandom random) {
-        return new DjlSacNetworks(observationSize, actionSize, config, random);
+        return switch (Learner.current()) {
+            case FAST -> new FastSacNetworks(observationSize, actionSize, config, random);
+            case DJL -> new DjlSacNetworks(observationSize, actionSize, config, random);
+        };
     }
 
     /** Which implementation this is: {@code fast} or {@code djl}. */
