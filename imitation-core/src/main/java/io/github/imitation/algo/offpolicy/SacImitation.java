@@ -269,7 +269,7 @@ public final class SacImitation implements OffPolicyTrainer {
     }
 
     /** Which implementation of the networks learns: {@code fast} or {@code djl}. */
-    public String learnerName() {
+    String learnerName() {
         return networks.name();
     }
 

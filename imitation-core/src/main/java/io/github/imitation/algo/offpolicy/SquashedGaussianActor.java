@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * μ and a log-std (squashed into [−5, 2]) per dimension; an action is {@code a = tanh(μ + σ ε)} with ε ~ N(0, 1),
  * in [−1, 1] (scaled to the bounds only when it is sent to the env), and its log-probability carries the
  * change of variables {@code − Σ log(1 − a² + 1e−6)}. Sampling is reparameterized, so the actor's loss
- * differentiates through the sampled action.
+ * differentiates through the sampled action. On DJL ({@link DjlSacNetworks}); {@link FastSquashedGaussianActor} is
+ * the plain-Java counterpart. The static helpers (acting, the export's network and head) serve both.
  */
 final class SquashedGaussianActor {
 
