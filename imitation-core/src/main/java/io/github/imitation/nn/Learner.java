@@ -4,9 +4,10 @@ import java.util.Locale;
 
 /**
  * Where the learners' small-network arithmetic runs: {@link #FAST}, plain Java on flat buffers ({@code nn.fast}, the
- * default: several times faster than DJL for the small MLPs PPO, the discriminators and BC use), or {@link #DJL}
- * (DJL/PyTorch). Chosen for the whole JVM by the system property {@value #PROPERTY} ({@code fast} or {@code djl});
- * both compute the same losses from the same initial weights and export the same models.
+ * default: several times faster than DJL for the small MLPs of PPO, the discriminators, BC and the off-policy
+ * learners), or {@link #DJL} (DJL/PyTorch). Chosen for the whole JVM by the system property {@value #PROPERTY}
+ * ({@code fast} or {@code djl}); both compute the same losses from the same initial weights and export the same
+ * models.
  */
 public enum Learner {
     FAST, DJL;

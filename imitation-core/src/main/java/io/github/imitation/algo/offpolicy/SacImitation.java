@@ -1,19 +1,11 @@
 package io.github.imitation.algo.offpolicy;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.eval.EvaluationResult;
-import io.github.imitation.nn.AdamOptimizer;
-import io.github.imitation.nn.DjlRuntime;
-import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
@@ -36,10 +28,15 @@ import java.util.function.Consumer;
  * One critic and one actor step per env step once {@code learningStarts} transitions (random actions) are
  * stored; the targets follow with τ = 0.005 after each. Exported as a Gaussian policy whose mean is the
  * squashed greedy action {@code tanh(μ(s))} scaled to the bounds.
+ *
+ * <p>The networks and their updates are {@link SacNetworks}: plain Java on flat buffers ({@link FastSacNetworks},
+ * the default) or DJL/PyTorch ({@link DjlSacNetworks}, {@code -Dimitation.learner=djl}). This class keeps the
+ * rest (replay, normalization, exploration, checkpoints, evaluation) and draws the minibatches and the samples'
+ * noise from its one generator in the same order for both, so the two compute the same run from the same seed,
+ * up to float rounding, and their checkpoints and exported policies are interchangeable.
  */
 public final class SacImitation implements OffPolicyTrainer {
 
-    private static final float TAU = 0.005f;
     /** The exported model's exploration noise: a tenth of each dimension's half range. */
     private static final float EXPLORATION_FRACTION = 0.1f;
 
@@ -56,21 +53,11 @@ public final class SacImitation implements OffPolicyTrainer {
     private boolean normalizerPending;
     private final SplittableRandom random;
     private final long seed;
-    private final Engine engine;
-    private final NDManager manager;
-    private final SquashedGaussianActor actor;
-    private final TwinCritic critic;
-    private final AdamOptimizer actorOptimizer;
-    private final AdamOptimizer criticOptimizer;
-    private final float alpha;
-    private final int rows;
+    private final SacNetworks networks;
+    /** The minibatch as sampled, before normalization; the update's inputs go to {@link #batch}. */
     private final float[] obs;
     private final float[] nextObs;
-    private final float[] acts;
-    private final float[] notDone;
-    private final float[] mask;
-    private final float[] normalizedObs;
-    private final float[] normalizedNextObs;
+    private final SacBatch batch;
     private final float[] scaledAction;
     private long envSteps;
     private long updates;
@@ -105,23 +92,10 @@ public final class SacImitation implements OffPolicyTrainer {
                 ? ObservationNormalizer.identity(obsSize)
                 : OffPolicyImitation.normalizer(expert.observations(), expert.size(), obsSize);
         this.normalizerPending = config.normalization() == OffPolicyConfig.Normalization.EXPERT_AND_EXPLORATION;
-        this.alpha = (float) config.temperature();
-        this.engine = DjlRuntime.engine();
-        this.manager = engine.newBaseManager();
-        this.actor = new SquashedGaussianActor(manager, obsSize, actSize, config.hiddenSizes(), random.split());
-        this.critic = new TwinCritic(manager, obsSize, actSize, config.hiddenSizes(), random.split());
-        this.actorOptimizer = new AdamOptimizer(actor.parameters(), (float) config.actorLearningRate(), 1e-8f);
-        this.criticOptimizer = new AdamOptimizer(critic.parameters(), (float) config.learningRate(), 1e-8f);
-        critic.initTargets();
-        this.rows = 2 * config.batchSize();
-        this.obs = new float[rows * obsSize];
-        this.nextObs = new float[rows * obsSize];
-        this.acts = new float[rows * actSize];
-        this.notDone = new float[rows];
-        this.mask = new float[rows];
-        this.normalizedObs = new float[rows * obsSize];
-        this.normalizedNextObs = new float[rows * obsSize];
-        java.util.Arrays.fill(mask, 0, config.batchSize(), 1f);
+        this.networks = SacNetworks.create(obsSize, actSize, config, random);
+        this.batch = SacBatch.allocate(config.batchSize(), config.batchSize(), obsSize, actSize);
+        this.obs = new float[batch.rows() * obsSize];
+        this.nextObs = new float[batch.rows() * obsSize];
         this.scaledAction = new float[actSize];
     }
 
@@ -136,7 +110,7 @@ public final class SacImitation implements OffPolicyTrainer {
             float[] envAction = new float[actSize];
             env.resetInto(seed, o);
             TrainingEpisodes episodes = new TrainingEpisodes();
-            Mlp acting = actor.freeze();
+            Mlp acting = networks.freezeActor();
             while (envSteps < config.totalEnvSteps()) {
                 if (!learning()) {
                     for (int j = 0; j < actSize; j++) {
@@ -170,7 +144,7 @@ public final class SacImitation implements OffPolicyTrainer {
                     for (int u = 0; u < config.updatesPerStep(); u++) {
                         update();
                     }
-                    acting = actor.freeze();
+                    acting = networks.freezeActor();
                 }
                 if (envSteps % config.evalInterval() == 0 || envSteps == config.totalEnvSteps()) {
                     EvaluationResult eval = OffPolicyTrainer.evaluateGreedy(policy(), envId, config.evalEpisodes(), seed);
@@ -186,14 +160,6 @@ public final class SacImitation implements OffPolicyTrainer {
         return policy();
     }
 
-    private NDArray noise(NDManager scope) {
-        float[] e = new float[rows * actSize];
-        for (int i = 0; i < e.length; i++) {
-            e[i] = (float) SquashedGaussianActor.gaussian(random);
-        }
-        return scope.create(e, new Shape(rows, actSize));
-    }
-
     @Override
     public void addTransition(float[] obs, int obsOffset, float[] action, int actionOffset, float reward, float[] next,
             int nextOffset, boolean terminated) {
@@ -207,27 +173,18 @@ public final class SacImitation implements OffPolicyTrainer {
         return learner.size() >= (restored ? config.batchSize() : config.learningStarts());
     }
 
-    /** The actor's parameters, then both critics'. */
+    /** The actor's parameters, then both critics', then the normalizer's state. */
     @Override
     public float[][] parameters() {
-        float[][] a = io.github.imitation.nn.ParameterValues.read(actor.parameters());
-        float[][] c = io.github.imitation.nn.ParameterValues.read(critic.parameters());
-        float[][] all = java.util.Arrays.copyOf(a, a.length + c.length);
-        System.arraycopy(c, 0, all, a.length, c.length);
-        return NormalizerState.append(all, normalizer, normalizerPending);
+        return NormalizerState.append(networks.readParameters(), normalizer, normalizerPending);
     }
 
     @Override
     public void restore(float[][] parameters, long restoredEnvSteps, long restoredUpdates) {
-        int actorCount = actor.parameters().size();
-        NormalizerState state = NormalizerState.split(parameters, actorCount + critic.parameters().size(), envId);
-        parameters = state.parameters();
+        NormalizerState state = NormalizerState.split(parameters, networks.parameterArrays(), envId);
         normalizer = state.normalizer();
         normalizerPending = state.pending();
-        io.github.imitation.nn.ParameterValues.write(actor.parameters(), java.util.Arrays.copyOfRange(parameters, 0, actorCount));
-        io.github.imitation.nn.ParameterValues.write(critic.parameters(),
-                java.util.Arrays.copyOfRange(parameters, actorCount, parameters.length));
-        critic.syncTargets();
+        networks.writeParameters(state.parameters());
         envSteps = restoredEnvSteps;
         updates = restoredUpdates;
         restored = true;
@@ -244,7 +201,7 @@ public final class SacImitation implements OffPolicyTrainer {
         if (learning() || restored) {
             return policy();
         }
-        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, actor.meanNetwork(),
+        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, networks.meanNetwork(),
                 SquashedGaussianActor.head(actionSpace.low(), actionSpace.high(), 1f), config.algorithm().id(), updates);
     }
 
@@ -261,87 +218,42 @@ public final class SacImitation implements OffPolicyTrainer {
             normalizerPending = false;
         }
         double fraction = config.learningRateFraction(envSteps, updates);
-        criticOptimizer.setLearningRate((float) (config.learningRate() * fraction));
-        actorOptimizer.setLearningRate((float) (config.actorLearningRate() * fraction));
         int b = config.batchSize();
-        expert.sampleInto(0, b, random, obs, nextObs, acts, notDone);
-        learner.sampleInto(b, b, random, obs, nextObs, acts, notDone);
-        float[] nObs = normalizedObs;
-        float[] nNext = normalizedNextObs;
-        for (int r = 0; r < rows; r++) {
-            normalizer.applyInto(obs, r * obsSize, nObs, r * obsSize);
-            normalizer.applyInto(nextObs, r * obsSize, nNext, r * obsSize);
+        expert.sampleInto(0, b, random, obs, nextObs, batch.actions(), batch.notDone());
+        learner.sampleInto(b, b, random, obs, nextObs, batch.actions(), batch.notDone());
+        for (int r = 0; r < batch.rows(); r++) {
+            normalizer.applyInto(obs, r * obsSize, batch.observations(), r * obsSize);
+            normalizer.applyInto(nextObs, r * obsSize, batch.nextObservations(), r * obsSize);
         }
+        // The noise of the next-state sample, IQ-Learn's current-state sample, then the actor's, in that order.
+        drawNoise(batch.nextNoise());
+        if (config.algorithm() != OffPolicyConfig.Algorithm.SQIL) {
+            drawNoise(batch.currentNoise());
+        }
+        drawNoise(batch.actorNoise());
         boolean log = (updates + 1) % 100 == 0;
-        float gamma = (float) config.gamma();
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray o = scope.create(nObs, new Shape(rows, obsSize));
-            NDArray n = scope.create(nNext, new Shape(rows, obsSize));
-            NDArray a = scope.create(acts, new Shape(rows, actSize));
-            NDArray nd = scope.create(notDone);
-            NDArray m = scope.create(mask);
-            float perExpert = 1f / b;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray[] nextSample = actor.sample(n, noise(scope));
-                NDArray nextV = critic.targetMin(n, nextSample[0].stopGradient())
-                        .sub(GraphScalars.mul(nextSample[1].stopGradient(), alpha));
-                NDArray y = GraphScalars.mul(nextV.mul(nd), gamma);
-                NDArray[] q = critic.both(o, a);
-                NDArray loss;
-                NDArray expertDiag;
-                NDArray learnerDiag;
-                if (config.algorithm() == OffPolicyConfig.Algorithm.SQIL) {
-                    NDArray target = m.add(y);
-                    loss = q[0].sub(target).square().mean().add(q[1].sub(target).square().mean());
-                    expertDiag = GraphScalars.mul(q[0].mul(m).sum(), perExpert);
-                    learnerDiag = GraphScalars.mul(q[0].sum().sub(q[0].mul(m).sum()), perExpert);
-                } else {
-                    NDArray[] current = actor.sample(o, noise(scope));
-                    NDArray v = critic.min(o, current[0].stopGradient()).sub(GraphScalars.mul(current[1].stopGradient(), alpha));
-                    NDArray telescoped = v.sub(y);
-                    NDArray valueTerm = config.valueLoss() == IqLearnObjective.ValueLoss.VALUE ? telescoped.mean()
-                            : GraphScalars.mul(telescoped.mul(m).sum(), perExpert);
-                    loss = null;
-                    NDArray reward0 = null;
-                    for (NDArray qi : q) {
-                        NDArray reward = qi.sub(y);
-                        NDArray li = GraphScalars.mul(reward.mul(m).sum(), perExpert).neg().add(valueTerm);
-                        if (config.chi2() != IqLearnObjective.Chi2.NONE) {
-                            NDArray sq = reward.square();
-                            NDArray chi = config.chi2() == IqLearnObjective.Chi2.ALL ? sq.mean()
-                                    : GraphScalars.mul(sq.mul(m).sum(), perExpert);
-                            li = li.add(GraphScalars.mul(chi, (float) config.chi2Weight()));
-                        }
-                        loss = loss == null ? li : loss.add(li);
-                        reward0 = reward0 == null ? reward : reward0;
-                    }
-                    loss = GraphScalars.mul(loss, 0.5f);
-                    expertDiag = GraphScalars.mul(reward0.mul(m).sum(), perExpert);
-                    learnerDiag = GraphScalars.mul(reward0.sum().sub(reward0.mul(m).sum()), perExpert);
-                }
-                collector.backward(loss);
-                criticOptimizer.step(0);
-                if (log) {
-                    lastLoss = loss.getFloat();
-                    lastExpert = expertDiag.getFloat();
-                    lastLearner = learnerDiag.getFloat();
-                }
-            }
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray[] sample = actor.sample(o, noise(scope));
-                NDArray actorLoss = GraphScalars.mul(sample[1], alpha).sub(critic.min(o, sample[0])).mean();
-                collector.backward(actorLoss);
-                actorOptimizer.step(0);
-                criticOptimizer.clearGradients();
-            }
+        ImitationObjective.LossValues loss = networks.criticBackward(batch, log);
+        networks.criticStep((float) (config.learningRate() * fraction));
+        if (log) {
+            lastLoss = loss.total();
+            lastExpert = loss.expert();
+            lastLearner = loss.learner();
         }
-        critic.polyak(TAU);
+        networks.actorBackward(batch, false);
+        networks.actorStep((float) (config.actorLearningRate() * fraction));
+        networks.polyak();
         updates++;
+    }
+
+    private void drawNoise(float[] noise) {
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) SquashedGaussianActor.gaussian(random);
+        }
     }
 
     /** The greedy policy: {@code tanh(μ(s))} scaled to the bounds. */
     public PolicySnapshot policy() {
-        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, actor.meanNetwork(),
+        return new PolicySnapshot(envId, observationSpace, actionSpace, normalizer, networks.meanNetwork(),
                 SquashedGaussianActor.head(actionSpace.low(), actionSpace.high(), EXPLORATION_FRACTION),
                 config.algorithm().id(), updates);
     }
@@ -356,9 +268,13 @@ public final class SacImitation implements OffPolicyTrainer {
         return updates;
     }
 
+    /** Which implementation of the networks learns: {@code fast} or {@code djl}. */
+    String learnerName() {
+        return networks.name();
+    }
+
     @Override
     public void close() {
-        critic.close();
-        manager.close();
+        networks.close();
     }
 }

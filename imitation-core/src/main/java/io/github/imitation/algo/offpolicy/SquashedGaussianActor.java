@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * μ and a log-std (squashed into [−5, 2]) per dimension; an action is {@code a = tanh(μ + σ ε)} with ε ~ N(0, 1),
  * in [−1, 1] (scaled to the bounds only when it is sent to the env), and its log-probability carries the
  * change of variables {@code − Σ log(1 − a² + 1e−6)}. Sampling is reparameterized, so the actor's loss
- * differentiates through the sampled action.
+ * differentiates through the sampled action. On DJL ({@link DjlSacNetworks}); {@link FastSquashedGaussianActor} is
+ * the plain-Java counterpart. The static helpers (acting, the export's network and head) serve both.
  */
 final class SquashedGaussianActor {
 
@@ -80,11 +81,10 @@ final class SquashedGaussianActor {
     }
 
     /**
-     * The greedy policy for export: the mean rows of the output layer, squashed into the bounds by the head;
-     * {@code explorationLogStd} is the noise a sampler of the exported model adds.
+     * The greedy policy for export from the full actor network {@code full} (as {@link #freeze()} gives it): the
+     * mean rows of the output layer, squashed into the bounds by the {@link #head}.
      */
-    Mlp meanNetwork() {
-        Mlp full = network.freeze();
+    static Mlp meanNetwork(Mlp full, int actionSize) {
         List<DenseLayer> layers = new ArrayList<>(full.layers());
         DenseLayer last = layers.get(layers.size() - 1);
         float[] w = java.util.Arrays.copyOf(last.weight(), actionSize * last.inputs());

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 /**
  * Two Q-networks {@code Q(s, a)} (normalized observation and the action in [−1, 1] in, one value out) and their
  * target copies, which follow the online ones by Polyak averaging {@code θ' ← (1 − τ) θ' + τ θ}. Taking the
- * smaller of the two values counters the overestimation one learned Q-function has.
+ * smaller of the two values counters the overestimation one learned Q-function has. On DJL ({@link DjlSacNetworks});
+ * {@link FastTwinCritic} is the plain-Java counterpart.
  */
 final class TwinCritic implements AutoCloseable {
 

@@ -58,7 +58,7 @@ public final class FastMlp {
     /** activations[0] is the forward input; activations[l + 1] the output of layer l: {@code [pad4(width)][capacity]}. */
     private final float[][][] activations;
     private float[][] ownInput;
-    /** gradients[l], l ≥ 1: the gradient of activations[l], same shape. */
+    /** gradients[l]: the gradient of activations[l], same shape ({@code [pad2(inputs)][capacity]} for l = 0). */
     private float[][][] gradients;
     /** {@code [capacity][pad4(widest)]}: a batch-major copy for weight gradients. */
     private float[][] transposeScratch;
@@ -265,6 +265,21 @@ public final class FastMlp {
      * {@link #outputGradient}, which this consumes.
      */
     public void backward(FlatParameters parameters, int rows) {
+        backward(parameters, rows, true);
+    }
+
+    /**
+     * The gradient of a loss with respect to the inputs of the last {@link #forward} (same parameters, same rows),
+     * given the gradient of its outputs in {@link #outputGradient}, which this consumes; the parameters' gradients
+     * stay as they are (e.g. an actor's loss through a critic that it does not train). Returns the input gradient
+     * feature-major, {@code [inputs][rows]} (owned by this MLP, valid until its next call).
+     */
+    public float[][] inputGradient(FlatParameters parameters, int rows) {
+        backward(parameters, rows, false);
+        return gradients[0];
+    }
+
+    private void backward(FlatParameters parameters, int rows, boolean parameterGradients) {
         if (rows != forwardRows) {
             throw new IllegalStateException("backward over " + rows + " rows after a forward pass over " + forwardRows);
         }
@@ -288,44 +303,10 @@ public final class FastMlp {
                     }
                 }
             }
-            int w = weightOffsets[l];
-            int b = w + in * out;
-            float[][] dw = weightGradients[l];
-            for (float[] row : dw) {
-                Arrays.fill(row, 0f);
+            if (parameterGradients) {
+                addParameterGradients(l, x, d, grads, batch);
             }
-            if (fromTransposedInput[l]) {
-                // dw[o][i] = sum_r d[o][r] * x[i][r], with x transposed to [r][i] and x[in][r] = 1 for the bias
-                Kernels.transpose(x, Kernels.pad4(in), batch, transposeScratch);
-                for (int r = 0; r < batch; r++) {
-                    transposeScratch[r][in] = 1f;
-                }
-                Kernels.addProductAcross(d, transposeScratch, dw, Kernels.pad2(out), batch, in + 1);
-                for (int o = 0; o < out; o++) {
-                    float[] row = dw[o];
-                    int base = w + o * in;
-                    for (int i = 0; i < in; i++) {
-                        grads[base + i] += row[i];
-                    }
-                    grads[b + o] += row[in];
-                }
-            } else {
-                // dw[i][o] = sum_r x[i][r] * d[o][r], with d transposed to [r][o]; the bias gradient sums its rows
-                Kernels.transpose(d, Kernels.pad4(out), batch, transposeScratch);
-                Kernels.addProductAcross(x, transposeScratch, dw, Kernels.pad2(in), batch, out);
-                for (int i = 0; i < in; i++) {
-                    float[] row = dw[i];
-                    for (int o = 0; o < out; o++) {
-                        grads[w + o * in + i] += row[o];
-                    }
-                }
-                Arrays.fill(biasGradient, 0f);
-                Kernels.addRows(transposeScratch, biasGradient, batch, out);
-                for (int o = 0; o < out; o++) {
-                    grads[b + o] += biasGradient[o];
-                }
-            }
-            if (l > 0) {
+            if (l > 0 || !parameterGradients) {
                 float[][] dx = gradients[l];
                 for (int i = 0; i < in; i++) {
                     Arrays.fill(dx[i], 0, batch, 0f);
@@ -335,6 +316,49 @@ public final class FastMlp {
             }
         }
         forwardRows = -1;
+    }
+
+    /** Adds layer {@code l}'s weight and bias gradients, from its input {@code x} and output gradient {@code d}. */
+    private void addParameterGradients(int l, float[][] x, float[][] d, float[] grads, int batch) {
+        int in = sizes[l];
+        int out = sizes[l + 1];
+        int w = weightOffsets[l];
+        int b = w + in * out;
+        float[][] dw = weightGradients[l];
+        for (float[] row : dw) {
+            Arrays.fill(row, 0f);
+        }
+        if (fromTransposedInput[l]) {
+            // dw[o][i] = sum_r d[o][r] * x[i][r], with x transposed to [r][i] and x[in][r] = 1 for the bias
+            Kernels.transpose(x, Kernels.pad4(in), batch, transposeScratch);
+            for (int r = 0; r < batch; r++) {
+                transposeScratch[r][in] = 1f;
+            }
+            Kernels.addProductAcross(d, transposeScratch, dw, Kernels.pad2(out), batch, in + 1);
+            for (int o = 0; o < out; o++) {
+                float[] row = dw[o];
+                int base = w + o * in;
+                for (int i = 0; i < in; i++) {
+                    grads[base + i] += row[i];
+                }
+                grads[b + o] += row[in];
+            }
+        } else {
+            // dw[i][o] = sum_r x[i][r] * d[o][r], with d transposed to [r][o]; the bias gradient sums its rows
+            Kernels.transpose(d, Kernels.pad4(out), batch, transposeScratch);
+            Kernels.addProductAcross(x, transposeScratch, dw, Kernels.pad2(in), batch, out);
+            for (int i = 0; i < in; i++) {
+                float[] row = dw[i];
+                for (int o = 0; o < out; o++) {
+                    grads[w + o * in + i] += row[o];
+                }
+            }
+            Arrays.fill(biasGradient, 0f);
+            Kernels.addRows(transposeScratch, biasGradient, batch, out);
+            for (int o = 0; o < out; o++) {
+                grads[b + o] += biasGradient[o];
+            }
+        }
     }
 
     private void refreshWeights(FlatParameters parameters) {
@@ -373,6 +397,7 @@ public final class FastMlp {
         // Feature rows padded to a multiple of 4; the padding rows stay 0.
         ownInput = new float[Kernels.pad4(sizes[0])][n];
         gradients = new float[layers + 1][][];
+        gradients[0] = new float[Kernels.pad2(sizes[0])][n];
         for (int l = 1; l <= layers; l++) {
             activations[l] = new float[Kernels.pad4(sizes[l])][n];
             gradients[l] = new float[Kernels.pad4(sizes[l])][n];

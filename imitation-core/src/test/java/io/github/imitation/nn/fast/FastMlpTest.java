@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * {@link FastMlp} against DJL's autograd: the same parameters and inputs must give the same outputs and the
- * same parameter gradients, to float32 rounding (the matrix products sum in another order, and tanh is a
+ * same parameter and input gradients, to float32 rounding (the matrix products sum in another order, and tanh is a
  * rational approximation within a few ulp), for both activations and shapes with odd sizes that exercise
  * every remainder path of the kernels.
  */
@@ -66,13 +66,18 @@ class FastMlpTest {
             float[] outputWeights = gaussian(random, rows * sizes[sizes.length - 1], 1.0);
 
             float[] djlOutput;
+            float[] djlInputGradient;
             float[][] djlGradients = new float[parameters.size()][];
             try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
                 NDArray x = scope.create(input, new Shape(rows, sizes[0]));
+                x.setRequiresGradient(true);
                 NDArray out = djl.forward(x);
                 djlOutput = out.toFloatArray();
                 NDArray loss = out.mul(scope.create(outputWeights, out.getShape())).sum();
                 collector.backward(loss);
+                try (NDArray g = x.getGradient()) {
+                    djlInputGradient = g.toFloatArray();
+                }
                 for (int i = 0; i < parameters.size(); i++) {
                     try (NDArray g = parameters.get(i).getGradient()) {
                         djlGradients[i] = g.toFloatArray();
@@ -111,6 +116,24 @@ class FastMlpTest {
                     float[] fastGradient = java.util.Arrays.copyOfRange(g, offset, offset + flat.segmentSize(i));
                     assertClose(djlGradients[i], fastGradient, "gradient of parameter " + i);
                 }
+                // The input gradient of the same loss, which leaves the parameters' gradients alone.
+                float[] parameterGradients = g.clone();
+                fast.forward(flat, x, rows);
+                float[][] dInput = fast.outputGradient(rows);
+                for (int r = 0; r < rows; r++) {
+                    for (int o = 0; o < outs; o++) {
+                        dInput[o][r] = outputWeights[r * outs + o];
+                    }
+                }
+                float[][] inputGradient = fast.inputGradient(flat, rows);
+                float[] fastInputGradient = new float[rows * sizes[0]];
+                for (int r = 0; r < rows; r++) {
+                    for (int f = 0; f < sizes[0]; f++) {
+                        fastInputGradient[r * sizes[0] + f] = inputGradient[f][r];
+                    }
+                }
+                assertClose(djlInputGradient, fastInputGradient, "input gradient");
+                assertArrayEquals(parameterGradients, flat.gradients(), "the input gradient adds no parameter gradients");
             }
         }
     }
