@@ -192,21 +192,6 @@ class OffPolicyFastLearnerTest {
     @Test
     void theSameSeedGivesTheSameNumbersOnTheFastPath() {
         List<Trajectory> demos = demonstrations();
-        List<List<Object>> first = new ArrayList<>();
-        List<List<Object>> second = new ArrayList<>();
-        float[][] a = run(demos, first);
-        float[][] b = run(demos, second);
-        assertEquals(first, second, "progress");
-        assertParametersEqual(a, b, 0f, "parameters");
-    }
-
-    private static float[][] run(List<Trajectory> demos, List<List<Object>> progress) {
-        return withLearner("fast", () -> {
-            try (OffPolicyImitation trainer = new OffPolicyImitation(CARTPOLE, demos, shortRun(), 4)) {
-                trainer.train(p -> progress.add(List.of(p.envSteps(), p.updates(), p.evalMeanReturn(), p.loss(),
-                        p.expert(), p.learner())));
-                return trainer.parameters();
-            }
-        });
+        SameSeedRuns.assertSameNumbers(() -> new OffPolicyImitation(CARTPOLE, demos, shortRun(), 4));
     }
 }

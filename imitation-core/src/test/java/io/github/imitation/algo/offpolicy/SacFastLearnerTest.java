@@ -273,21 +273,6 @@ class SacFastLearnerTest {
     @Test
     void theSameSeedGivesTheSameNumbersOnTheFastPath() {
         List<Trajectory> demos = demonstrations();
-        List<List<Object>> first = new ArrayList<>();
-        List<List<Object>> second = new ArrayList<>();
-        float[][] a = run(demos, first);
-        float[][] b = run(demos, second);
-        assertEquals(first, second, "progress");
-        assertParametersEqual(a, b, 0, "parameters");
-    }
-
-    private static float[][] run(List<Trajectory> demos, List<List<Object>> progress) {
-        return withLearner("fast", () -> {
-            try (SacImitation trainer = new SacImitation(PENDULUM, demos, shortRun(), 4)) {
-                trainer.train(p -> progress.add(List.of(p.envSteps(), p.updates(), p.evalMeanReturn(), p.loss(),
-                        p.expert(), p.learner())));
-                return trainer.parameters();
-            }
-        });
+        SameSeedRuns.assertSameNumbers(() -> new SacImitation(PENDULUM, demos, shortRun(), 4));
     }
 }
