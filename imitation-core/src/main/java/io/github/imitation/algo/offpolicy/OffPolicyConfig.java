@@ -1,6 +1,7 @@
 package io.github.imitation.algo.offpolicy;
 
 import io.github.imitation.nn.Activation;
+import java.util.Objects;
 
 /**
  * Settings of an off-policy imitation run (IQ-Learn or SQIL on a soft-Q network). Defaults per env:
@@ -9,7 +10,7 @@ import io.github.imitation.nn.Activation;
  * @param algorithm            IQ-Learn or SQIL
  * @param offline              learn from the demonstrations alone, no env steps (IQ-Learn only)
  * @param hiddenSizes          the networks' hidden layers
- * @param activation           the soft-Q network's hidden nonlinearity (SAC's actor and critics are ReLU)
+ * @param activation           the soft-Q network's hidden nonlinearity (SAC's actor and critics are ReLU; it refuses others)
  * @param learningRate         Adam's learning rate
  * @param batchSize            transitions per minibatch from each source: as many expert as learner ones online
  * @param gamma                discount
@@ -64,7 +65,7 @@ public record OffPolicyConfig(Algorithm algorithm, boolean offline, int[] hidden
 
     public OffPolicyConfig {
         hiddenSizes = hiddenSizes.clone();
-        java.util.Objects.requireNonNull(activation, "activation");
+        Objects.requireNonNull(activation, "activation");
         if (offline && algorithm == Algorithm.SQIL) {
             throw new IllegalArgumentException("SQIL needs the learner's own transitions: it has no offline form (use "
                     + "iq-learn --offline)");

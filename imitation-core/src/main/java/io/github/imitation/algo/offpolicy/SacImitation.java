@@ -6,6 +6,7 @@ import io.github.imitation.env.Env;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
@@ -74,6 +75,10 @@ public final class SacImitation implements OffPolicyTrainer {
         if (config.chi2() == IqLearnObjective.Chi2.POLICY) {
             throw new IllegalArgumentException(envId + ": chi2=POLICY is built for soft-Q learners (Discrete actions); "
                     + "use ALL, EXPERT or NONE with SAC");
+        }
+        if (config.activation() != Activation.RELU) {
+            throw new IllegalArgumentException(envId + ": activation=" + config.activation() + " is for the soft-Q "
+                    + "network (Discrete actions); SAC's actor and critics are ReLU");
         }
         if (config.offline()) {
             throw new IllegalArgumentException(envId + ": offline IQ-Learn for Box action spaces is not built (online only); to learn from the demonstrations alone use --algo bc");

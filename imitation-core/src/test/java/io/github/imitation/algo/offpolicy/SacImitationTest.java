@@ -1,6 +1,7 @@
 package io.github.imitation.algo.offpolicy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.imitation.algo.ConfigOverrides;
@@ -57,6 +58,16 @@ class SacImitationTest {
                 env.actionSpace(), 1), PENDULUM, 20, 500, true).meanReturn();
         double learned = OffPolicyTrainer.evaluateGreedy(policy, PENDULUM, 20, 77).meanReturn();
         assertTrue(learned > random + 500, "IQ-Learn " + learned + " vs random " + random + " (expert " + expert + "); curve" + curve);
+    }
+
+    /** The activation setting shapes the soft-Q network only: SAC refuses it rather than ignore it. */
+    @Test
+    void aTanhActivationIsRefusedWithAMessage() {
+        OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(PENDULUM, OffPolicyConfig.Algorithm.IQ_LEARN, false),
+                Map.of("activation", "tanh"));
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> OffPolicyTrainer.create(PENDULUM, demonstrations(1), config, 0).close());
+        assertTrue(error.getMessage().contains("activation=TANH"), error.getMessage());
     }
 
     @Test
