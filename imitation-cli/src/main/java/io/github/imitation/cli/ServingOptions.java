@@ -33,7 +33,7 @@ public final class ServingOptions {
     long maxBodyBytes;
 
     @Option(names = "--event-loops", defaultValue = "0",
-            description = "HTTP event loops; 0 = one per core (default)")
+            description = "HTTP event loops; 0 = one per core but one, at least one (default)")
     public int eventLoops;
 
     public ServingConfig config(long seed) {

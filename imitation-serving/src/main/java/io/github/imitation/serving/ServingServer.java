@@ -34,11 +34,22 @@ public final class ServingServer implements AutoCloseable {
     }
 
     /**
+     * The event loops when none are asked for: one per core but one, and at least one. Small requests run their
+     * inference on the event loop that read them, so the loops are the busy threads; the core left over keeps
+     * the JIT, the GC and whatever shares the machine (a sidecar, a co-located client) from preempting them,
+     * which is what set the tail on 2 cores (wrk p99 at 32 connections 1.2–3.7 ms with 2 loops, 0.6–1.8 ms with
+     * 1, at about the same throughput: docs/results/README.md, "Serving tail").
+     */
+    public static int defaultEventLoops() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /**
      * Starts serving {@code repository} on {@code host:port} (port 0: any free port) with
-     * {@code eventLoops} event loops (0: one per core). Blocks until the port is bound.
+     * {@code eventLoops} event loops (0: {@link #defaultEventLoops()}). Blocks until the port is bound.
      */
     public static ServingServer start(ModelRepository repository, String host, int port, int eventLoops) {
-        int loops = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+        int loops = eventLoops > 0 ? eventLoops : defaultEventLoops();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1).setPreferNativeTransport(!Boolean.getBoolean("imitation.serving.nio")));
         try {

@@ -103,7 +103,7 @@ final class BenchServeCommand implements Callable<Integer> {
         ObjectNode server = report.putObject("server");
         server.put("max_batch", config.maxBatch());
         server.put("max_delay_us", config.maxDelayMicros());
-        server.put("event_loops", serving.eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : serving.eventLoops);
+        server.put("event_loops", serving.eventLoops == 0 ? ServingServer.defaultEventLoops() : serving.eventLoops);
         report.put("load_generator", "one thread, NIO keep-alive connections, pre-encoded request (wrk-style)");
         report.put("warm_up", "every request size at 1 and " + connections + " connections in turns, then 1 s before each"
                 + " measured load (ours and wrk's)");
