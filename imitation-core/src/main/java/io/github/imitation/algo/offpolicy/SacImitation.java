@@ -80,6 +80,11 @@ public final class SacImitation implements OffPolicyTrainer {
             throw new IllegalArgumentException(envId + ": activation=" + config.activation() + " is for the soft-Q "
                     + "network (Discrete actions); SAC's actor and critics are ReLU");
         }
+        if (!config.useTarget() || config.targetUpdateInterval() != 1) {
+            throw new IllegalArgumentException(envId + ": SAC takes V(s') from its target critics, which follow the "
+                    + "critics after every update (τ = 0.005); useTarget=false and targetUpdateInterval (here "
+                    + config.useTarget() + ", " + config.targetUpdateInterval() + ") are for soft-Q learners (Discrete actions)");
+        }
         if (config.offline()) {
             throw new IllegalArgumentException(envId + ": offline IQ-Learn for Box action spaces is not built (online only); to learn from the demonstrations alone use --algo bc");
         }

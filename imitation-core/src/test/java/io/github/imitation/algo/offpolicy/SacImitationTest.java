@@ -71,6 +71,17 @@ class SacImitationTest {
     }
 
     @Test
+    void softQTargetSettingsAreRefusedWithAMessage() {
+        for (Map<String, String> set : List.of(Map.of("useTarget", "false"), Map.of("targetUpdateInterval", "4"))) {
+            OffPolicyConfig config = ConfigOverrides.apply(OffPolicyDefaults.forEnv(PENDULUM, OffPolicyConfig.Algorithm.IQ_LEARN,
+                    false), set);
+            var error = assertThrows(IllegalArgumentException.class,
+                    () -> OffPolicyTrainer.create(PENDULUM, demonstrations(1), config, 0).close(), set.toString());
+            assertTrue(error.getMessage().contains("target critics"), error.getMessage());
+        }
+    }
+
+    @Test
     void theExportedPolicyIsTheSquashedGreedyAction() {
         PolicySnapshot policy = train(OffPolicyConfig.Algorithm.SQIL, 1200, 1);
         assertTrue(policy.head() instanceof ActionHead.Gaussian g && g.squashed());
