@@ -71,7 +71,7 @@ public final class OffPolicyDefaults {
             // alone (the env steps evaluate and pace it), so Acrobot takes the offline network: tanh, raw observations,
             // γ 0.9, Adam 1e-3, and temperature 1.0 (a whole 60–100-step trajectory, not the offline cells' fifth of
             // one). One trajectory, 50k env steps, final 50 greedy episodes, mean of 5 seeds (ReLU defaults before →
-            // these): seeds 0–4 −88.4 → −83.9, 5–9 −83.3 → −82.9; at −85 from 2k env steps on 6 of those 10 seeds.
+            // these): seeds 0–4 −88.4 → −83.9, 5–9 −83.3 → −82.9, 10–14 −83.4 → −81.1; first at −85 after 2k–3k env steps on each.
             // Temperature 0.1 / 0.3 gave −84.4 / −85.2 (seeds 0–4), a value term over all states −103.8.
             return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, Activation.TANH, 1e-3, 64, 0.9, 1.0, 4, 1_280,
                     1_000_000, budget, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT,
