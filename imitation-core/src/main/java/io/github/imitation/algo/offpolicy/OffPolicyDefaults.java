@@ -66,24 +66,22 @@ public final class OffPolicyDefaults {
                     1_000_000, 50_000, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE, IqLearnObjective.Chi2.ALL,
                     0.5, 1, OffPolicyConfig.Normalization.EXPERT, true, 3e-4, false);
         }
-        if (envId.startsWith("Acrobot") && algorithm == OffPolicyConfig.Algorithm.IQ_LEARN) {
-            // With the value term and χ² over the expert's transitions, online IQ-Learn learns from the demonstrations
-            // alone (the env steps evaluate and pace it), so Acrobot takes the offline network: tanh, raw observations,
-            // γ 0.9, Adam 1e-3, and temperature 1.0 (a whole 60–100-step trajectory, not the offline cells' fifth of
-            // one). One trajectory, 50k env steps, final 50 greedy episodes, mean of 5 seeds (ReLU defaults before →
-            // these): seeds 0–4 −88.4 → −83.9, 5–9 −83.3 → −82.9, 10–14 −83.4 → −81.1; first at −85 after 2k–3k env steps on each.
-            // Temperature 0.1 / 0.3 gave −84.4 / −85.2 (seeds 0–4), a value term over all states −103.8.
-            return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, Activation.TANH, 1e-3, 64, 0.9, 1.0, 4, 1_280,
-                    1_000_000, budget, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT,
-                    0.5, 1, OffPolicyConfig.Normalization.NONE, true, 3e-4, false);
-        }
-        double temperature = cartPole ? 0.001 : 0.01;
+        // IQ-Learn on Acrobot takes the offline network: with the value term and χ² over the expert's transitions, online
+        // IQ-Learn learns from the demonstrations alone (the env steps evaluate and pace it). So tanh, raw observations,
+        // γ 0.9, Adam 1e-3, and temperature 1.0 (a whole 60–100-step trajectory, not the offline cells' fifth of one).
+        // One trajectory, 50k env steps, final 50 greedy episodes, mean of 5 seeds (ReLU defaults before → these):
+        // seeds 0–4 −88.4 → −83.9, 5–9 −83.3 → −82.9, 10–14 −83.4 → −81.1; first at −85 after 2k–3k env steps on each.
+        // Temperature 0.1 / 0.3 gave −84.4 / −85.2 (seeds 0–4), a value term over all states −103.8. SQIL keeps ReLU.
+        boolean acrobotIq = envId.startsWith("Acrobot") && algorithm == OffPolicyConfig.Algorithm.IQ_LEARN;
+        double temperature = acrobotIq ? 1.0 : cartPole ? 0.001 : 0.01;
         // CartPole's observations go in raw: an expert holds the pole so still (angle std 0.008 rad in one trajectory)
         // that the demonstrations' statistics map every visibly tilted state to the ±10 clip. Measured with one
         // trajectory recorded at seed s, learner seed s, 20k env steps: normalized 455 (s = 2), raw 479/500/489/500/500
-        // (s = 0..4). MountainCar's velocity (±0.07) needs the scaling; Acrobot was tuned with it.
-        return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, Activation.RELU, 3e-4, 64, 0.99, temperature, 4, 1_280,
-                1_000_000, budget, 5_000, 1, 1_000, 10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT,
-                0.5, 1, cartPole ? OffPolicyConfig.Normalization.NONE : OffPolicyConfig.Normalization.EXPERT, true, 3e-4, false);
+        // (s = 0..4). MountainCar's velocity (±0.07) needs the scaling; Acrobot's SQIL was tuned with it.
+        OffPolicyConfig.Normalization scaling = cartPole || acrobotIq
+                ? OffPolicyConfig.Normalization.NONE : OffPolicyConfig.Normalization.EXPERT;
+        return new OffPolicyConfig(algorithm, false, new int[] {64, 64}, acrobotIq ? Activation.TANH : Activation.RELU,
+                acrobotIq ? 1e-3 : 3e-4, 64, acrobotIq ? 0.9 : 0.99, temperature, 4, 1_280, 1_000_000, budget, 5_000, 1, 1_000,
+                10, IqLearnObjective.ValueLoss.VALUE_EXPERT, IqLearnObjective.Chi2.EXPERT, 0.5, 1, scaling, true, 3e-4, false);
     }
 }
