@@ -78,8 +78,11 @@ final class DjlSacNetworks implements SacNetworks {
                 NDArray[] current = actor.sample(o, actions(scope, batch, batch.currentNoise()));
                 NDArray v = critic.min(o, current[0].stopGradient()).sub(GraphScalars.mul(current[1].stopGradient(), alpha));
                 NDArray telescoped = v.sub(y);
-                NDArray valueTerm = config.valueLoss() == IqLearnObjective.ValueLoss.VALUE ? telescoped.mean()
-                        : GraphScalars.mul(telescoped.mul(m).sum(), perExpert);
+                NDArray valueTerm = switch (config.valueLoss()) {
+                    case VALUE -> telescoped.mean();
+                    case VALUE_EXPERT -> GraphScalars.mul(telescoped.mul(m).sum(), perExpert);
+                    case V0 -> GraphScalars.mul(v.mul(m).sum(), (1f - gamma) * perExpert);
+                };
                 loss = null;
                 NDArray reward0 = null;
                 for (NDArray qi : q) {

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>IQ-Learn: {@code ∂/∂Q_i(s, a) = ½ (−m/B_e + c ∂χ²/∂r_i)}, with {@code ∂χ²/∂r_i = 2 r_i / B} over all rows or
  *       {@code 2 m r_i / B_e} over the expert's (m the expert mask, B the rows, B_e the expert's rows); the value
- *       term's {@code ∂/∂V(s) = 1/B} over all rows or {@code m/B_e}, routed to the smaller critic at
+ *       term's {@code ∂/∂V(s) = 1/B} over all rows, {@code m/B_e} over the expert's, or {@code (1 − γ) m/B_e} for
+ *       {@code V0}, routed to the smaller critic at
  *       {@code (s, ã)}. The pairs (s, a) and (s, ã) go through each critic as one batch of twice the rows, so one
  *       backward pass adds the gradients through both;</li>
  *   <li>SQIL: {@code ∂/∂Q_i(s, a) = 2 (Q_i(s, a) − m − y) / B};</li>
@@ -93,15 +94,17 @@ final class FastSacNetworks implements SacNetworks {
         double perExpert = 1.0 / batch.expertRows();
         double perRow = 1.0 / rows;
         boolean valueOverAll = config.valueLoss() == IqLearnObjective.ValueLoss.VALUE;
+        boolean v0 = config.valueLoss() == IqLearnObjective.ValueLoss.V0;
+        double v0Scale = 1 - config.gamma();
         IqLearnObjective.Chi2 chi2 = config.chi2();
         double c = chi2 == IqLearnObjective.Chi2.NONE ? 0 : config.chi2Weight();
         double valueTerm = 0;
         for (int r = 0; r < rows; r++) {
             float v = Math.min(q[0][rows + r], q[1][rows + r]) - logProb[r] * alpha;
-            double telescoped = v - y[r];
-            valueTerm += valueOverAll ? telescoped : telescoped * mask[r];
+            double term = v0 ? v0Scale * v : v - y[r];
+            valueTerm += valueOverAll ? term : term * mask[r];
             // ½ of the value term in each critic's loss: its whole gradient goes to the smaller critic at (s, ã).
-            float dV = (float) (valueOverAll ? perRow : mask[r] * perExpert);
+            float dV = (float) (valueOverAll ? perRow : v0 ? mask[r] * perExpert * v0Scale : mask[r] * perExpert);
             FastTwinCritic.addMinGradient(q[0], q[1], rows + r, dV, dQ1, dQ2);
         }
         valueTerm *= valueOverAll ? perRow : perExpert;

@@ -16,7 +16,9 @@ import io.github.imitation.nn.GraphScalars;
  * <ul>
  *   <li>online, {@link ValueLoss#VALUE}: the value term over expert and learner states, χ² over both;</li>
  *   <li>offline, {@link ValueLoss#VALUE_EXPERT}: the value term and χ² over expert states only (no other
- *       states exist).</li>
+ *       states exist);</li>
+ *   <li>{@link ValueLoss#V0}: {@code (1 − γ) E[V(s0)]} in place of the telescoped value term, which the paper derives
+ *       it from (the authors ran it on Hopper, Walker and Humanoid; here Pendulum-v1's default).</li>
  * </ul>
  * {@code V(s')} comes from the target network (or the online one, with gradients), and is 0 after a terminal
  * transition.
@@ -24,7 +26,8 @@ import io.github.imitation.nn.GraphScalars;
  * <p>The gradient {@link #lossAndGradient} writes out, per row with {@code y = γ·notDone·V(s')},
  * {@code r = Q(s,a) − y} and {@code π = softmax(Q/α)} ({@code = ∂V/∂Q}): the expert term adds {@code −1/E} to
  * {@code ∂/∂Q(s,a)} of expert rows and {@code +1/E} to {@code ∂/∂y}; the value term, with weight {@code c} (1/n on
- * every row, or 1/E on expert rows), {@code c·π} to {@code ∂/∂Q} and {@code −c} to {@code ∂/∂y}; χ² on a row with
+ * every row, or 1/E on expert rows), {@code c·π} to {@code ∂/∂Q} and {@code −c} to {@code ∂/∂y} ({@code V0}: {@code c =
+ * (1 − γ)/E} on expert rows, and nothing to {@code ∂/∂y}); χ² on a row with
  * weight {@code k} ({@code w/n} over all, {@code w/E} over the expert's) {@code 2kr} to {@code ∂/∂Q(s,a)} and
  * {@code −2kr} to {@code ∂/∂y}, and under the policy on a learner row {@code (2w/n)·π_b(Q(s,b) − y)} to each
  * {@code ∂/∂Q(s,b)} and their negated sum to {@code ∂/∂y} (π held fixed); finally
@@ -32,8 +35,12 @@ import io.github.imitation.nn.GraphScalars;
  */
 public final class IqLearnObjective implements ImitationObjective {
 
-    /** Which states the value term {@code E[V(s) − γV(s')]} averages over. */
-    public enum ValueLoss { VALUE, VALUE_EXPERT }
+    /**
+     * The value term: {@code E[V(s) − γV(s')]} over all states ({@code VALUE}) or the expert's ({@code VALUE_EXPERT}),
+     * or {@code V0}: {@code (1 − γ) E_expert[V(s)]}, the paper's {@code (1 − γ) E_ρ0[V(s0)]} as the authors' code
+     * computes it ("v0", over the expert's states in the minibatch), with no bootstrapped {@code V(s')} in it.
+     */
+    public enum ValueLoss { VALUE, VALUE_EXPERT, V0 }
 
     /**
      * Which transitions the χ² regularizer averages over: all of them (the replay's actions), the expert's, none, or
@@ -75,8 +82,11 @@ public final class IqLearnObjective implements ImitationObjective {
         NDArray expertReward = GraphScalars.mul(reward.mul(b.expertMask()).sum(), perExpert);
         NDArray total = expertReward.neg();
         NDArray telescoped = v.sub(y);
-        total = total.add(valueLoss == ValueLoss.VALUE ? telescoped.mean()
-                : GraphScalars.mul(telescoped.mul(b.expertMask()).sum(), perExpert));
+        total = total.add(switch (valueLoss) {
+            case VALUE -> telescoped.mean();
+            case VALUE_EXPERT -> GraphScalars.mul(telescoped.mul(b.expertMask()).sum(), perExpert);
+            case V0 -> GraphScalars.mul(v.mul(b.expertMask()).sum(), (1f - gamma) * perExpert);
+        });
         if (chi2 == Chi2.POLICY) {
             // expert rows: (Q(s, a_E) − y)²; learner rows: E_{a~π(·|s)} (Q(s, a) − y)², π = softmax(Q/α) held fixed
             NDArray probabilities = GraphScalars.mul(q, 1f / net.temperature()).softmax(1).stopGradient();
@@ -132,9 +142,17 @@ public final class IqLearnObjective implements ImitationObjective {
             } else {
                 learnerReward += reward;
             }
-            double valueScale = valueLoss == ValueLoss.VALUE ? perRow : expert ? perExpert : 0;
-            value += valueScale * (v - y);
-            dY -= valueScale;
+            double valueScale = switch (valueLoss) {
+                case VALUE -> perRow;
+                case VALUE_EXPERT -> expert ? perExpert : 0;
+                case V0 -> expert ? (1 - gamma) * perExpert : 0;
+            };
+            if (valueLoss == ValueLoss.V0) {
+                value += valueScale * v;
+            } else {
+                value += valueScale * (v - y);
+                dY -= valueScale;
+            }
             double chi2Scale = switch (chi2) {
                 case ALL -> perRow;
                 case EXPERT -> expert ? perExpert : 0;

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param updatesPerStep       gradient steps per env step once learning started
  * @param evalInterval         env steps (online) or updates (offline) between evaluations
  * @param evalEpisodes         greedy episodes per evaluation during training
- * @param valueLoss            IQ-Learn's value term: over all states, or expert states only
+ * @param valueLoss            IQ-Learn's value term: over all states, or expert states only, or {@code (1 − γ) E_expert[V(s)]}
+ *                             ({@code V0})
  * @param chi2                 IQ-Learn's χ² regularizer: over all transitions, expert ones, none, or the expert's plus the learner's
  *                             states under the current policy ({@code POLICY}, soft-Q only)
  * @param chi2Weight           its weight, {@code 1/(4·0.5)} in the paper

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>critic, IQ-Learn: {@code ½ Σ_i (−E_expert[r_i] + E[V(s) − y] + c E[r_i²])} with {@code r_i = Q_i(s, a) − y}
  *       and {@code V(s) = min Q(s, ã) − α log π(ã|s)}, {@code ã ~ π(s)} with the current noise, the value term
- *       over all rows or the expert's ({@link OffPolicyConfig#valueLoss()}), the χ² term over all rows, the
+ *       over all rows or the expert's, or {@code (1 − γ) E_expert[V(s)]} ({@code V0}) in its place
+ *       ({@link OffPolicyConfig#valueLoss()}), the χ² term over all rows, the
  *       expert's or none ({@link OffPolicyConfig#chi2()}, weight c);</li>
  *   <li>critic, SQIL: {@code Σ_i E[(Q_i(s, a) − (1_expert + y))²]};</li>
  *   <li>actor: {@code E[α log π(ã|s) − min Q(s, ã)]}, {@code ã ~ π(s)} with the actor noise.</li>

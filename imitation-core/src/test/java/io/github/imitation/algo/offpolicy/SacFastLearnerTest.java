@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The plain-Java SAC networks ({@link FastSacNetworks}) against the DJL ones ({@link DjlSacNetworks}): the same
  * initial weights and exported policy for a seed; on the same minibatches and noise the same critic and actor losses,
  * diagnostics and gradients, and the same parameters after each Adam step and Polyak update, for IQ-Learn (value
- * term and χ² over all rows, both over the expert's, no χ²) and SQIL, on Pendulum-v1, MountainCarContinuous-v0 and
+ * term and χ² over all rows, both over the expert's, no χ², the {@code V0} value term) and SQIL, on Pendulum-v1, MountainCarContinuous-v0 and
  * a two-dimensional action; checkpoints that restore on the other path; the same numbers from the same seed on the
  * fast path; and that SQIL learns on the fast path ({@link SacImitationTest} asks IQ-Learn on the default path).
  */
@@ -51,6 +51,7 @@ class SacFastLearnerTest {
             cases.add(Arguments.of(envId, OffPolicyConfig.Algorithm.IQ_LEARN, "VALUE", "ALL"));
             cases.add(Arguments.of(envId, OffPolicyConfig.Algorithm.IQ_LEARN, "VALUE_EXPERT", "EXPERT"));
             cases.add(Arguments.of(envId, OffPolicyConfig.Algorithm.IQ_LEARN, "VALUE", "NONE"));
+            cases.add(Arguments.of(envId, OffPolicyConfig.Algorithm.IQ_LEARN, "V0", "ALL"));
             cases.add(Arguments.of(envId, OffPolicyConfig.Algorithm.SQIL, "VALUE", "ALL"));
         }
         return cases.stream();
