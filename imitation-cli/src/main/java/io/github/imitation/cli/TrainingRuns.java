@@ -170,11 +170,9 @@ final class TrainingRuns {
                 progress.update(isOffline ? p.updates() : p.envSteps(), String.format("greedy return %.1f", p.evalMeanReturn()));
             });
             // IQ-Learn recovers a reward (log π(a|s), a function of (s, a)): written like AIRL's, for PPO or anything else.
-            boolean writesReward = algorithm == OffPolicyConfig.Algorithm.IQ_LEARN
-                    && trainer instanceof io.github.imitation.algo.offpolicy.OffPolicyImitation;
+            boolean writesReward = algorithm == OffPolicyConfig.Algorithm.IQ_LEARN;
             if (writesReward) {
-                OnnxRewardExporter.write(((io.github.imitation.algo.offpolicy.OffPolicyImitation) trainer).reward(),
-                        out.resolve(REWARD_FILE));
+                OnnxRewardExporter.write(trainer.reward(), out.resolve(REWARD_FILE));
             }
             ObjectNode summary = run.finish(result, trainer.envSteps(), progress.elapsedSeconds(),
                     "greedy return (" + config.evalEpisodes() + " episodes)", offline ? "gradient steps" : "env steps",

@@ -37,10 +37,25 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
          * {@code (Q(s,a) − V(s))/α}, the implicit reward {@code Q(s,a) − γV(s')} shaped by the potential V and
          * scaled by {@code 1/α} (neither changes which policy is optimal).
          */
-        LOG_SOFTMAX
+        LOG_SOFTMAX,
+        /**
+         * The network maps the observation alone to a squashed Gaussian over a Box action ({@link SquashedGaussian}:
+         * d means, then d raw log-stds), and the reward is its log-density {@code log π(a|s)} at the action scaled to
+         * [−1, 1]: IQ-Learn's recovered reward on SAC, whose actor approximates {@code exp((Q(s,·) − V(s))/α)}, so
+         * {@code log π(a|s) ≈ (Q(s,a) − V(s))/α} as in the Discrete case.
+         */
+        SQUASHED_GAUSSIAN
     }
 
     public RewardSnapshot {
+        if (transform == Transform.SQUASHED_GAUSSIAN) {
+            if (!(actionSpace instanceof Box b) || network.inputs() != observationSpace.flatSize()
+                    || network.outputs() != 2 * b.flatSize()) {
+                throw new IllegalArgumentException(envId + ": a squashed_gaussian reward takes the " + observationSpace.flatSize()
+                        + " observation values and gives a mean and a log-std per Box action dimension, got "
+                        + network.inputs() + " -> " + network.outputs() + " for " + actionSpace);
+            }
+        }
         if (transform == Transform.LOG_SOFTMAX) {
             if (!(actionSpace instanceof Discrete d) || network.inputs() != observationSpace.flatSize() || network.outputs() != d.n()) {
                 throw new IllegalArgumentException(envId + ": a log_softmax reward takes the " + observationSpace.flatSize()
@@ -48,9 +63,9 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
                         + network.outputs() + " for " + actionSpace);
             }
         }
-        int expected = transform == Transform.LOG_SOFTMAX ? observationSpace.flatSize()
-                : observationSpace.flatSize() + encodedActionSize(actionSpace);
-        int outputs = transform == Transform.LOG_SOFTMAX ? network.outputs() : 1;
+        boolean observationOnly = transform == Transform.LOG_SOFTMAX || transform == Transform.SQUASHED_GAUSSIAN;
+        int expected = observationOnly ? observationSpace.flatSize() : observationSpace.flatSize() + encodedActionSize(actionSpace);
+        int outputs = observationOnly ? network.outputs() : 1;
         if (network.inputs() != expected || network.outputs() != outputs) {
             throw new IllegalArgumentException(envId + ": a reward network takes " + expected + " inputs and gives 1 output, got "
                     + network.inputs() + " -> " + network.outputs());
@@ -100,6 +115,16 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
             }
             return (float) (logits[a] - max - Math.log(sum));
         }
+        if (transform == Transform.SQUASHED_GAUSSIAN) {
+            Box box = (Box) actionSpace;
+            int d = box.flatSize();
+            float[] squashed = new float[d];
+            encodeAction(actionSpace, discreteAction, boxAction, 0, squashed, 0);
+            for (int j = 0; j < d; j++) {
+                squashed[j] = SquashedGaussian.toUnit(squashed[j], box.low(j), box.high(j));
+            }
+            return (float) SquashedGaussian.logProbability(network.forward(z), squashed, d);
+        }
         float[] x = new float[network.inputs()];
         System.arraycopy(z, 0, x, 0, z.length);
         encodeAction(actionSpace, discreteAction, boxAction, 0, x, z.length);
@@ -107,7 +132,7 @@ public record RewardSnapshot(String envId, Space observationSpace, Space actionS
         return switch (transform) {
             case IDENTITY -> out;
             case SOFTPLUS -> (float) (Math.max(out, 0) + Math.log1p(Math.exp(-Math.abs(out))));
-            case LOG_SOFTMAX -> throw new IllegalStateException("handled above");
+            case LOG_SOFTMAX, SQUASHED_GAUSSIAN -> throw new IllegalStateException("handled above");
         };
     }
 }

@@ -39,7 +39,12 @@ enum OnnxOps implements ONNXOperator {
     /** {@code x − log Σ exp(x)} along {@code axis}: IQ-Learn's recovered reward {@code log π(a|s)}. */
     LOG_SOFTMAX("LogSoftmax", 1, 0, new ONNXAttribute("axis", AttributeType.INT, false)),
     /** Opset 13+: the axes are an optional int64 input. */
-    REDUCE_SUM("ReduceSum", 1, 1, new ONNXAttribute("keepdims", AttributeType.INT, false));
+    REDUCE_SUM("ReduceSum", 1, 1, new ONNXAttribute("keepdims", AttributeType.INT, false)),
+    /** {@code Slice(data, starts, ends, axes)}. */
+    SLICE("Slice", 3, 2),
+    EXP("Exp", 1, 0),
+    LOG("Log", 1, 0),
+    ATANH("Atanh", 1, 0);
 
     private final String opName;
     private final int inputs;

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.nn.RewardSnapshot;
+import io.github.imitation.nn.SquashedGaussian;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,6 +86,8 @@ public final class OnnxRewardExporter {
             ONNXRef<?> chosen = context.operation(ONNXOperators.MUL, List.of(logPolicy, encoded), "reward_chosen");
             transformed = context.operation(OnnxOps.REDUCE_SUM, List.of(chosen, context.array("reward_sum_axes",
                     new long[] {1})), "reward_sum", Map.of("keepdims", 1));
+        } else if (snapshot.transform() == RewardSnapshot.Transform.SQUASHED_GAUSSIAN) {
+            transformed = squashedGaussianLogProbability(context, normalized, encoded, snapshot);
         } else {
             ONNXRef<?> input = context.operation(ONNXOperators.CONCAT, List.of(normalized, encoded), "reward_input",
                     Map.of("axis", 1));
@@ -92,7 +95,7 @@ public final class OnnxRewardExporter {
             transformed = switch (snapshot.transform()) {
                 case IDENTITY -> output;
                 case SOFTPLUS -> context.operation(OnnxOps.SOFTPLUS, List.of(output), "reward_softplus");
-                case LOG_SOFTMAX -> throw new IllegalStateException("handled above");
+                case LOG_SOFTMAX, SQUASHED_GAUSSIAN -> throw new IllegalStateException("handled above");
             };
         }
         // [batch, 1] -> [batch]: one reward per row, the shape consumers index directly.
@@ -108,6 +111,64 @@ public final class OnnxRewardExporter {
                 snapshot.algorithm() + " reward (" + snapshot.transform().name().toLowerCase(Locale.ROOT)
                         + ") for " + snapshot.envId() + ", version " + snapshot.version(),
                 OnnxRewardMetadata.of(snapshot).toProperties());
+    }
+
+    /**
+     * {@code log π(a|s)} of the squashed Gaussian ({@link SquashedGaussian}) the network gives for the observation, at
+     * the clipped action scaled to [−1, 1] as SAC's replay scales it and clipped to ±(1 − EDGE), summed over the
+     * action dimensions: {@code [batch, 1]}. The same operations as {@link RewardSnapshot#reward}.
+     */
+    private static ONNXRef<?> squashedGaussianLogProbability(ONNXContext context, ONNXRef<?> normalized, ONNXRef<?> clipped,
+            RewardSnapshot snapshot) {
+        Box box = (Box) snapshot.actionSpace();
+        int d = box.flatSize();
+        ONNXRef<?> out = OnnxGraphs.mlp(context, normalized, snapshot.network());
+        ONNXRef<?> axis = context.array("gaussian_slice_axis", new long[] {1});
+        ONNXRef<?> mean = context.operation(OnnxOps.SLICE, List.of(out, context.array("gaussian_mean_start", new long[] {0}),
+                context.array("gaussian_mean_end", new long[] {d}), axis), "gaussian_mean");
+        ONNXRef<?> raw = context.operation(OnnxOps.SLICE, List.of(out, context.array("gaussian_log_std_start", new long[] {d}),
+                context.array("gaussian_log_std_end", new long[] {2L * d}), axis), "gaussian_raw_log_std");
+        // log σ = (tanh(raw) + 1) · (max − min)/2 + min
+        ONNXRef<?> logStd = context.operation(ONNXOperators.ADD, List.of(
+                context.operation(ONNXOperators.MUL, List.of(
+                        context.operation(ONNXOperators.ADD, List.of(context.operation(OnnxOps.TANH, List.of(raw), "gaussian_tanh"),
+                                context.constant("gaussian_one", 1f)), "gaussian_tanh_plus_one"),
+                        context.constant("gaussian_half_range", 0.5f * (SquashedGaussian.LOG_STD_MAX - SquashedGaussian.LOG_STD_MIN))),
+                        "gaussian_scaled"),
+                context.constant("gaussian_log_std_min", SquashedGaussian.LOG_STD_MIN)), "gaussian_log_std");
+        // the action in [−1, 1]: 2 (a − low) / (high − low) − 1, then clipped off the edges where atanh is infinite
+        float[] range = new float[d];
+        for (int j = 0; j < d; j++) {
+            range[j] = box.high(j) - box.low(j);
+        }
+        ONNXRef<?> shifted = context.operation(ONNXOperators.SUB, List.of(clipped, context.array("action_low_unit", box.low())),
+                "action_shifted");
+        ONNXRef<?> doubled = context.operation(ONNXOperators.MUL, List.of(shifted, context.constant("action_two", 2f)), "action_doubled");
+        ONNXRef<?> unit = context.operation(ONNXOperators.SUB, List.of(
+                context.operation(ONNXOperators.DIV, List.of(doubled, context.array("action_range", range)), "action_scaled"),
+                context.constant("action_one", 1f)), "action_unit");
+        ONNXRef<?> inside = context.operation(OnnxOps.CLIP, List.of(unit, context.constant("action_edge_low", -1f + SquashedGaussian.EDGE),
+                context.constant("action_edge_high", 1f - SquashedGaussian.EDGE)), "action_inside");
+        ONNXRef<?> u = context.operation(OnnxOps.ATANH, List.of(inside), "gaussian_u");
+        // −½ ((u − μ) e^{−log σ})² − log σ − ½ log 2π − log(1 − a² + ε)
+        ONNXRef<?> standardized = context.operation(ONNXOperators.MUL, List.of(
+                context.operation(ONNXOperators.SUB, List.of(u, mean), "gaussian_centered"),
+                context.operation(OnnxOps.EXP, List.of(context.operation(ONNXOperators.NEG, List.of(logStd), "gaussian_neg_log_std")),
+                        "gaussian_inverse_std")), "gaussian_standardized");
+        ONNXRef<?> quadratic = context.operation(ONNXOperators.MUL, List.of(
+                context.operation(ONNXOperators.MUL, List.of(standardized, standardized), "gaussian_squared"),
+                context.constant("gaussian_minus_half", -0.5f)), "gaussian_quadratic");
+        ONNXRef<?> gaussian = context.operation(ONNXOperators.SUB, List.of(
+                context.operation(ONNXOperators.SUB, List.of(quadratic, logStd), "gaussian_minus_log_std"),
+                context.constant("gaussian_half_log_2pi", SquashedGaussian.HALF_LOG_2PI)), "gaussian_log_density");
+        ONNXRef<?> correction = context.operation(OnnxOps.LOG, List.of(context.operation(ONNXOperators.ADD, List.of(
+                context.operation(ONNXOperators.SUB, List.of(context.constant("gaussian_one_again", 1f),
+                        context.operation(ONNXOperators.MUL, List.of(inside, inside), "action_squared")), "one_minus_squared"),
+                context.constant("gaussian_squash_epsilon", SquashedGaussian.SQUASH_EPSILON)), "squash_argument")),
+                "squash_correction");
+        ONNXRef<?> perDimension = context.operation(ONNXOperators.SUB, List.of(gaussian, correction), "reward_log_policy");
+        return context.operation(OnnxOps.REDUCE_SUM, List.of(perDimension, context.array("reward_sum_axes", new long[] {1})),
+                "reward_sum", Map.of("keepdims", 1));
     }
 
     /**

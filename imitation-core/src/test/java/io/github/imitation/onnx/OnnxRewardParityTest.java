@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exported reward graph run by ONNX Runtime computes what {@link RewardSnapshot#reward} computes, for
- * Discrete and Box action spaces, both transforms and non-trivial normalizers, on observations inside and
+ * Discrete and Box action spaces, every transform and non-trivial normalizers, on observations inside and
  * outside the observation bounds and Box actions inside and outside the action bounds.
  */
 class OnnxRewardParityTest {
@@ -29,6 +29,20 @@ class OnnxRewardParityTest {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (Transform transform : Transform.values()) {
             long seed = 100L * (transform.ordinal() + 1);
+            if (transform == Transform.SQUASHED_GAUSSIAN) {
+                // Box only (IQ-Learn's recovered reward on SAC's actor), one and two action dimensions.
+                cases.add(Arguments.of("Pendulum-v1 relu 64x64, normalizer clip 10, " + transform,
+                        TestRewardSnapshots.random("Pendulum-v1", Activation.RELU, new int[] {64, 64},
+                                TestSnapshots.randomNormalizer(3, 10f, seed + 5), transform, seed + 6)));
+                cases.add(Arguments.of("MountainCarContinuous-v0 relu 32, normalizer clip 5, " + transform,
+                        TestRewardSnapshots.random("MountainCarContinuous-v0", Activation.RELU, new int[] {32},
+                                TestSnapshots.randomNormalizer(2, 5f, seed + 7), transform, seed + 8)));
+                cases.add(Arguments.of("Custom-v0 Box(2) in [-1, 3] x [-0.5, 0.5] relu 16, identity normalizer, " + transform,
+                        TestRewardSnapshots.random("Custom-v0", new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2}),
+                                new Box(new float[] {-1f, -0.5f}, new float[] {3f, 0.5f}, new int[] {2}), Activation.RELU,
+                                new int[] {16}, null, transform, seed + 9)));
+                continue;
+            }
             cases.add(Arguments.of("CartPole-v1 tanh 64x64, normalizer clip 3, " + transform,
                     TestRewardSnapshots.random("CartPole-v1", Activation.TANH, new int[] {64, 64},
                             TestSnapshots.randomNormalizer(4, 3f, seed + 1), transform, seed + 2)));
@@ -64,6 +78,7 @@ class OnnxRewardParityTest {
         try (OnnxReward reward = OnnxReward.load(OnnxRewardExporter.toBytes(snapshot))) {
             double diff;
             double spread;
+            double maxAbs = 0;
             if (snapshot.actionSpace() instanceof Discrete discrete) {
                 int[] actions = TestRewardSnapshots.discreteActions(discrete, BATCH);
                 float[] expected = reference(snapshot, observations, actions, null, BATCH);
@@ -80,13 +95,18 @@ class OnnxRewardParityTest {
                 float[] expected = reference(snapshot, observations, null, actions, BATCH);
                 diff = maxAbsDiff(expected, reward.rewards(observations, actions, BATCH));
                 spread = spread(expected);
+                for (float e : expected) {
+                    maxAbs = Math.max(maxAbs, Math.abs(e));
+                }
                 diff = Math.max(diff, maxAbsDiff(reference(snapshot, observations, null, actions, 1),
                         reward.rewards(Arrays.copyOf(observations, snapshot.observationSpace().flatSize()),
                                 Arrays.copyOf(actions, box.flatSize()), 1)));
             }
             System.out.printf("reward parity %s: max abs diff %.3g over %d rows (rewards span %.3g)%n", name, diff, BATCH,
                     spread);
-            assertTrue(diff < TOLERANCE, name + ": max abs diff " + diff);
+            // squashed_gaussian: log-densities reach the thousands (σ down to e^−5), so float32 rounding is relative.
+            double tolerance = snapshot.transform() == Transform.SQUASHED_GAUSSIAN ? TOLERANCE * Math.max(1, maxAbs) : TOLERANCE;
+            assertTrue(diff < tolerance, name + ": max abs diff " + diff + " (largest reward magnitude " + maxAbs + ")");
             // A constant reward would make the comparison vacuous.
             assertTrue(spread > 0.05, name + ": rewards span only " + spread);
         }

@@ -36,8 +36,10 @@ public final class TestRewardSnapshots {
             int[] hidden, ObservationNormalizer normalizer, RewardSnapshot.Transform transform, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         boolean logSoftmax = transform == RewardSnapshot.Transform.LOG_SOFTMAX;
-        // log_softmax: the observation alone in, one logit per Discrete action out (IQ-Learn's Q/α).
-        int inputs = logSoftmax ? observationSpace.flatSize()
+        boolean gaussian = transform == RewardSnapshot.Transform.SQUASHED_GAUSSIAN;
+        // log_softmax: the observation alone in, one logit per Discrete action out (IQ-Learn's Q/α); squashed_gaussian:
+        // the observation alone in, a mean and a raw log-std per Box action dimension out (SAC's actor).
+        int inputs = logSoftmax || gaussian ? observationSpace.flatSize()
                 : observationSpace.flatSize() + RewardSnapshot.encodedActionSize(actionSpace);
         List<DenseLayer> layers = new ArrayList<>();
         int in = inputs;
@@ -45,10 +47,12 @@ public final class TestRewardSnapshots {
             layers.add(randomLayer(in, width, 1f, random));
             in = width;
         }
-        layers.add(randomLayer(in, logSoftmax ? ((Discrete) actionSpace).n() : 1, 3f, random));
+        layers.add(randomLayer(in, logSoftmax ? ((Discrete) actionSpace).n() : gaussian ? 2 * actionSpace.flatSize() : 1, 3f,
+                random));
         return new RewardSnapshot(envId, observationSpace, actionSpace,
                 normalizer == null ? ObservationNormalizer.identity(observationSpace.flatSize()) : normalizer,
-                new Mlp(layers, activation), transform, transform == RewardSnapshot.Transform.SOFTPLUS ? "gail" : logSoftmax ? "iq-learn" : "airl",
+                new Mlp(layers, activation), transform,
+                transform == RewardSnapshot.Transform.SOFTPLUS ? "gail" : logSoftmax || gaussian ? "iq-learn" : "airl",
                 seed);
     }
 

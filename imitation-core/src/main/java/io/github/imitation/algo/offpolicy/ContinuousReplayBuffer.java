@@ -61,7 +61,7 @@ final class ContinuousReplayBuffer {
             float low = space.low()[j];
             float high = space.high()[j];
             float a = Math.min(Math.max(action[offset + j], low), high);
-            out[j] = 2f * (a - low) / (high - low) - 1f;
+            out[j] = io.github.imitation.nn.SquashedGaussian.toUnit(a, low, high);
         }
     }
 

@@ -23,8 +23,8 @@ import java.util.SplittableRandom;
 final class FastSquashedGaussianActor {
 
     private static final float HALF_RANGE = 0.5f * (SquashedGaussianActor.LOG_STD_MAX - SquashedGaussianActor.LOG_STD_MIN);
-    private static final float HALF_LOG_2PI = (float) (0.5 * Math.log(2 * Math.PI));
-    private static final float CORRECTION_EPSILON = 1f + 1e-6f;
+    private static final float HALF_LOG_2PI = io.github.imitation.nn.SquashedGaussian.HALF_LOG_2PI;
+    private static final float CORRECTION_EPSILON = 1f + io.github.imitation.nn.SquashedGaussian.SQUASH_EPSILON;
 
     private final int observationSize;
     private final int actionSize;

@@ -266,11 +266,8 @@ public final class OffPolicyImitation implements OffPolicyTrainer {
         return OffPolicyTrainer.evaluateGreedy(policy, envId, episodes, seed);
     }
 
-    /**
-     * IQ-Learn's recovered reward, for the ONNX reward contract ({@code reward.onnx}, like AIRL's):
-     * {@code log π(a|s) = (Q(s,a) − V(s))/α}, the implicit reward {@code Q(s,a) − γV(s')} shaped by the potential
-     * V and scaled by 1/α, a function of (s, a) alone.
-     */
+    /** {@code log π(a|s) = (Q(s,a) − V(s))/α}: log_softmax of the Q-network's logits {@code Q/α}. */
+    @Override
     public io.github.imitation.nn.RewardSnapshot reward() {
         PolicySnapshot p = policy();
         return new io.github.imitation.nn.RewardSnapshot(envId, observationSpace, actionSpace, p.normalizer(), p.network(),

@@ -64,6 +64,15 @@ public interface OffPolicyTrainer extends AutoCloseable {
     /** The policy that should act now (before learning first starts: one that explores the whole action space). */
     PolicySnapshot actingPolicy();
 
+    /**
+     * IQ-Learn's recovered reward for the ONNX reward contract ({@code reward.onnx}, like AIRL's): {@code log π(a|s)}
+     * of the learned soft policy, {@code (Q(s,a) − V(s))/α}, the implicit reward {@code Q(s,a) − γV(s')} shaped by the
+     * potential V and scaled by 1/α (neither changes the optimal policy), a function of (s, a) alone. Discrete actions:
+     * the softmax of {@code Q/α} itself; Box actions: SAC's actor, which approximates it. (SQIL's Q-function implies
+     * no reward beyond its fixed 1/0, but this is defined for it too.)
+     */
+    io.github.imitation.nn.RewardSnapshot reward();
+
     @Override
     void close();
 

@@ -10,6 +10,7 @@ import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.nn.RewardSnapshot;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -259,6 +260,13 @@ public final class SacImitation implements OffPolicyTrainer {
         for (int i = 0; i < noise.length; i++) {
             noise[i] = (float) SquashedGaussianActor.gaussian(random);
         }
+    }
+
+    /** {@code log π(a|s)} of the actor's squashed Gaussian, at the action scaled to [−1, 1]. */
+    @Override
+    public RewardSnapshot reward() {
+        return new RewardSnapshot(envId, observationSpace, actionSpace, normalizer, networks.freezeActor(),
+                RewardSnapshot.Transform.SQUASHED_GAUSSIAN, config.algorithm().id(), updates);
     }
 
     /** The greedy policy: {@code tanh(μ(s))} scaled to the bounds. */

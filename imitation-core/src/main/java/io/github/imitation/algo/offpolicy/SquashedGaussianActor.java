@@ -7,6 +7,7 @@ import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.DenseLayer;
 import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
+import io.github.imitation.nn.SquashedGaussian;
 import io.github.imitation.nn.TrainableMlp;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,9 @@ import java.util.SplittableRandom;
  */
 final class SquashedGaussianActor {
 
-    static final float LOG_STD_MIN = -5f;
-    static final float LOG_STD_MAX = 2f;
-    private static final float HALF_LOG_2PI = (float) (0.5 * Math.log(2 * Math.PI));
+    static final float LOG_STD_MIN = SquashedGaussian.LOG_STD_MIN;
+    static final float LOG_STD_MAX = SquashedGaussian.LOG_STD_MAX;
+    private static final float HALF_LOG_2PI = SquashedGaussian.HALF_LOG_2PI;
 
     private final TrainableMlp network;
     private final int actionSize;
@@ -51,7 +52,7 @@ final class SquashedGaussianActor {
         NDArray u = mean.add(logStd.exp().mul(noise));
         NDArray action = u.tanh();
         NDArray gaussian = GraphScalars.mul(noise.square(), -0.5f).sub(logStd).sub(HALF_LOG_2PI).sum(new int[] {1});
-        NDArray correction = GraphScalars.mul(action.square(), -1f).add(1f + 1e-6f).log().sum(new int[] {1});
+        NDArray correction = GraphScalars.mul(action.square(), -1f).add(1f + SquashedGaussian.SQUASH_EPSILON).log().sum(new int[] {1});
         return new NDArray[] {action, gaussian.sub(correction)};
     }
 

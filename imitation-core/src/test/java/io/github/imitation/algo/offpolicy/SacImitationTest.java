@@ -52,12 +52,61 @@ class SacImitationTest {
         StringBuilder curve = new StringBuilder();
         try (OffPolicyTrainer trainer = OffPolicyTrainer.create(PENDULUM, demos, config, 0)) {
             policy = trainer.train(p -> curve.append(String.format(" %d:%.0f", p.envSteps(), p.evalMeanReturn())));
+            assertRecoveredRewardPrefersTheExpertsTorque(trainer.reward(), demos);
         }
         var env = io.github.imitation.env.EnvRegistry.make(PENDULUM);
         double random = io.github.imitation.eval.Evaluation.evaluate(new io.github.imitation.policy.RandomPolicy(env.observationSpace(),
                 env.actionSpace(), 1), PENDULUM, 20, 500, true).meanReturn();
         double learned = OffPolicyTrainer.evaluateGreedy(policy, PENDULUM, 20, 77).meanReturn();
         assertTrue(learned > random + 500, "IQ-Learn " + learned + " vs random " + random + " (expert " + expert + "); curve" + curve);
+    }
+
+    /**
+     * IQ-Learn's recovered reward on SAC, log π(a|s) of the actor ({@code squashed_gaussian}): ONNX Runtime computes what
+     * the Java reference computes, and on the demonstrations' states where the expert pushes (|torque| ≥ 0.5) it rewards
+     * the expert's torque over the opposite one.
+     */
+    private static void assertRecoveredRewardPrefersTheExpertsTorque(io.github.imitation.nn.RewardSnapshot reward,
+            List<Trajectory> demos) {
+        assertEquals(io.github.imitation.nn.RewardSnapshot.Transform.SQUASHED_GAUSSIAN, reward.transform());
+        List<float[]> observations = new java.util.ArrayList<>();
+        List<Float> torques = new java.util.ArrayList<>();
+        for (Trajectory demo : demos) {
+            for (int t = 0; t < demo.length(); t++) {
+                float torque = ((io.github.imitation.data.BoxActions) demo.acts()).get(t, 0);
+                if (Math.abs(torque) >= 0.5f) {
+                    float[] o = new float[3];
+                    demo.copyObservation(t, o, 0);
+                    observations.add(o);
+                    torques.add(torque);
+                }
+            }
+        }
+        int n = observations.size();
+        assertTrue(n > 100, "states where the expert pushes: " + n);
+        float[] obs = new float[3 * n];
+        float[] expertActions = new float[n];
+        float[] opposite = new float[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(observations.get(i), 0, obs, 3 * i, 3);
+            expertActions[i] = torques.get(i);
+            opposite[i] = -torques.get(i);
+        }
+        try (io.github.imitation.onnx.OnnxReward onnx = io.github.imitation.onnx.OnnxReward.load(
+                io.github.imitation.onnx.OnnxRewardExporter.toBytes(reward))) {
+            float[] forExpert = onnx.rewards(obs, expertActions, n);
+            float[] forOpposite = onnx.rewards(obs, opposite, n);
+            int preferred = 0;
+            for (int i = 0; i < n; i++) {
+                preferred += forExpert[i] > forOpposite[i] ? 1 : 0;
+                double reference = reward.reward(observations.get(i), 0, new float[] {expertActions[i]});
+                // float32 in the graph against double in the reference: the log-density sums terms of ±10 (log σ down
+                // to −5, atanh up to 7.3, divided by σ), so the rounding is that of the terms, not of their sum.
+                assertTrue(Math.abs(reference - forExpert[i]) <= 1e-4 * Math.max(1, Math.abs(reference)),
+                        "ONNX " + forExpert[i] + " vs the Java reference " + reference + " at state " + i);
+            }
+            assertTrue(preferred > 0.8 * n, "the expert's torque preferred on " + preferred + " of " + n + " states");
+        }
     }
 
     /** The activation setting shapes the soft-Q network only: SAC refuses it rather than ignore it. */
