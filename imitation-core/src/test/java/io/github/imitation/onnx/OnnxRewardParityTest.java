@@ -27,47 +27,41 @@ class OnnxRewardParityTest {
 
     static Stream<Arguments> snapshots() {
         Stream.Builder<Arguments> cases = Stream.builder();
+        Box customObservations = new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2});
         for (Transform transform : Transform.values()) {
             long seed = 100L * (transform.ordinal() + 1);
-            if (transform == Transform.SQUASHED_GAUSSIAN) {
-                // Box only (IQ-Learn's recovered reward on SAC's actor), one and two action dimensions.
-                cases.add(Arguments.of("Pendulum-v1 relu 64x64, normalizer clip 10, " + transform,
-                        TestRewardSnapshots.random("Pendulum-v1", Activation.RELU, new int[] {64, 64},
-                                TestSnapshots.randomNormalizer(3, 10f, seed + 5), transform, seed + 6)));
-                cases.add(Arguments.of("MountainCarContinuous-v0 relu 32, normalizer clip 5, " + transform,
-                        TestRewardSnapshots.random("MountainCarContinuous-v0", Activation.RELU, new int[] {32},
-                                TestSnapshots.randomNormalizer(2, 5f, seed + 7), transform, seed + 8)));
-                cases.add(Arguments.of("Custom-v0 Box(2) in [-1, 3] x [-0.5, 0.5] relu 16, identity normalizer, " + transform,
-                        TestRewardSnapshots.random("Custom-v0", new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2}),
-                                new Box(new float[] {-1f, -0.5f}, new float[] {3f, 0.5f}, new int[] {2}), Activation.RELU,
-                                new int[] {16}, null, transform, seed + 9)));
-                continue;
-            }
-            cases.add(Arguments.of("CartPole-v1 tanh 64x64, normalizer clip 3, " + transform,
-                    TestRewardSnapshots.random("CartPole-v1", Activation.TANH, new int[] {64, 64},
-                            TestSnapshots.randomNormalizer(4, 3f, seed + 1), transform, seed + 2)));
-            cases.add(Arguments.of("Acrobot-v1 relu 32, normalizer clip 10, " + transform,
-                    TestRewardSnapshots.random("Acrobot-v1", Activation.RELU, new int[] {32},
-                            TestSnapshots.randomNormalizer(6, 10f, seed + 3), transform, seed + 4)));
-            if (transform == Transform.LOG_SOFTMAX) {
-                // Discrete only (IQ-Learn's recovered reward): the custom Discrete(3, start=-1) case below too.
+            // log_softmax is for Discrete actions only and squashed_gaussian for Box only (IQ-Learn's recovered
+            // rewards); GAIL's and AIRL's transforms take both.
+            if (transform != Transform.SQUASHED_GAUSSIAN) {
+                cases.add(registered("CartPole-v1", Activation.TANH, new int[] {64, 64}, 3f, transform, seed + 1));
+                cases.add(registered("Acrobot-v1", Activation.RELU, new int[] {32}, 10f, transform, seed + 3));
+                // Not a registered env: a Discrete space that starts at -1 exercises the in-graph Sub(start).
                 cases.add(Arguments.of("Custom-v0 Discrete(3, start=-1) tanh 16, identity normalizer, " + transform,
-                        TestRewardSnapshots.random("Custom-v0", new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2}),
-                                new Discrete(3, -1), Activation.TANH, new int[] {16}, null, transform, seed + 9)));
-                continue;
+                        TestRewardSnapshots.random("Custom-v0", customObservations, new Discrete(3, -1), Activation.TANH,
+                                new int[] {16}, null, transform, seed + 9)));
             }
-            cases.add(Arguments.of("Pendulum-v1 tanh 64x64, normalizer clip 2, " + transform,
-                    TestRewardSnapshots.random("Pendulum-v1", Activation.TANH, new int[] {64, 64},
-                            TestSnapshots.randomNormalizer(3, 2f, seed + 5), transform, seed + 6)));
-            cases.add(Arguments.of("MountainCarContinuous-v0 relu 64x64, normalizer clip 5, " + transform,
-                    TestRewardSnapshots.random("MountainCarContinuous-v0", Activation.RELU, new int[] {64, 64},
-                            TestSnapshots.randomNormalizer(2, 5f, seed + 7), transform, seed + 8)));
-            // Not a registered env: a Discrete space that starts at -1 exercises the in-graph Sub(start).
-            cases.add(Arguments.of("Custom-v0 Discrete(3, start=-1) tanh 16, identity normalizer, " + transform,
-                    TestRewardSnapshots.random("Custom-v0", new Box(new float[] {-1f, -2f}, new float[] {1f, 2f}, new int[] {2}),
-                            new Discrete(3, -1), Activation.TANH, new int[] {16}, null, transform, seed + 9)));
+            if (transform != Transform.LOG_SOFTMAX) {
+                cases.add(registered("Pendulum-v1", Activation.TANH, new int[] {64, 64}, 2f, transform, seed + 5));
+                cases.add(registered("MountainCarContinuous-v0", Activation.RELU, new int[] {64, 64}, 5f, transform, seed + 7));
+                // Two action dimensions with different bounds.
+                cases.add(Arguments.of("Custom-v0 Box(2) in [-1, 3] x [-0.5, 0.5] relu 16, identity normalizer, " + transform,
+                        TestRewardSnapshots.random("Custom-v0", customObservations,
+                                new Box(new float[] {-1f, -0.5f}, new float[] {3f, 0.5f}, new int[] {2}), Activation.RELU,
+                                new int[] {16}, null, transform, seed + 10)));
+            }
         }
         return cases.build();
+    }
+
+    /** A registered env's reward with a random normalizer (clip {@code clip}) drawn from {@code seed}, weights from the next. */
+    private static Arguments registered(String envId, Activation activation, int[] hidden, float clip, Transform transform,
+            long seed) {
+        int observations = io.github.imitation.env.EnvRegistry.spec(envId).observationSpace().flatSize();
+        String name = envId + " " + activation.name().toLowerCase(java.util.Locale.ROOT) + " "
+                + java.util.Arrays.stream(hidden).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("x"))
+                + ", normalizer clip " + (int) clip + ", " + transform;
+        return Arguments.of(name, TestRewardSnapshots.random(envId, activation, hidden,
+                TestSnapshots.randomNormalizer(observations, clip, seed), transform, seed + 1));
     }
 
     @ParameterizedTest(name = "{0}")
