@@ -67,7 +67,7 @@ final class SquashedGaussianActor {
         for (int j = 0; j < actionSize; j++) {
             float u = o[j];
             if (!greedy) {
-                float logStd = (float) ((Math.tanh(o[actionSize + j]) + 1) * 0.5 * (LOG_STD_MAX - LOG_STD_MIN) + LOG_STD_MIN);
+                float logStd = SquashedGaussian.logStd(o[actionSize + j]);
                 u += (float) (Math.exp(logStd) * gaussian(random));
             }
             out[j] = (float) Math.tanh(u);
