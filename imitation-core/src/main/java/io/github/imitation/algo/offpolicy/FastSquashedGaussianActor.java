@@ -2,6 +2,7 @@ package io.github.imitation.algo.offpolicy;
 
 import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.Mlp;
+import io.github.imitation.nn.SquashedGaussian;
 import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
 import java.util.SplittableRandom;
@@ -22,9 +23,9 @@ import java.util.SplittableRandom;
  */
 final class FastSquashedGaussianActor {
 
-    private static final float HALF_RANGE = 0.5f * (SquashedGaussianActor.LOG_STD_MAX - SquashedGaussianActor.LOG_STD_MIN);
-    private static final float HALF_LOG_2PI = io.github.imitation.nn.SquashedGaussian.HALF_LOG_2PI;
-    private static final float CORRECTION_EPSILON = 1f + io.github.imitation.nn.SquashedGaussian.SQUASH_EPSILON;
+    private static final float HALF_RANGE = 0.5f * (SquashedGaussian.LOG_STD_MAX - SquashedGaussian.LOG_STD_MIN);
+    private static final float HALF_LOG_2PI = SquashedGaussian.HALF_LOG_2PI;
+    private static final float CORRECTION_EPSILON = 1f + SquashedGaussian.SQUASH_EPSILON;
 
     private final int observationSize;
     private final int actionSize;
@@ -84,7 +85,7 @@ final class FastSquashedGaussianActor {
             for (int r = 0; r < rows; r++) {
                 float epsilon = noise[r * actionSize + j];
                 float tanh = (float) Math.tanh(raw[r]);
-                float logStd = (tanh + 1f) * HALF_RANGE + SquashedGaussianActor.LOG_STD_MIN;
+                float logStd = (tanh + 1f) * HALF_RANGE + SquashedGaussian.LOG_STD_MIN;
                 float sigma = (float) Math.exp(logStd);
                 float squashed = (float) Math.tanh(mean[r] + sigma * epsilon);
                 float gaussian = epsilon * epsilon * -0.5f - logStd - HALF_LOG_2PI;

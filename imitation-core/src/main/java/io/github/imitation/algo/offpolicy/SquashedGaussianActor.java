@@ -23,10 +23,6 @@ import java.util.SplittableRandom;
  */
 final class SquashedGaussianActor {
 
-    static final float LOG_STD_MIN = SquashedGaussian.LOG_STD_MIN;
-    static final float LOG_STD_MAX = SquashedGaussian.LOG_STD_MAX;
-    private static final float HALF_LOG_2PI = SquashedGaussian.HALF_LOG_2PI;
-
     private final TrainableMlp network;
     private final int actionSize;
 
@@ -47,11 +43,11 @@ final class SquashedGaussianActor {
     NDArray[] sample(NDArray observations, NDArray noise) {
         NDArray out = network.forward(observations);
         NDArray mean = out.get(":, 0:" + actionSize);
-        NDArray logStd = GraphScalars.mul(out.get(":, " + actionSize + ":").tanh().add(1f), 0.5f * (LOG_STD_MAX - LOG_STD_MIN))
-                .add(LOG_STD_MIN);
+        NDArray logStd = GraphScalars.mul(out.get(":, " + actionSize + ":").tanh().add(1f), 0.5f * (SquashedGaussian.LOG_STD_MAX - SquashedGaussian.LOG_STD_MIN))
+                .add(SquashedGaussian.LOG_STD_MIN);
         NDArray u = mean.add(logStd.exp().mul(noise));
         NDArray action = u.tanh();
-        NDArray gaussian = GraphScalars.mul(noise.square(), -0.5f).sub(logStd).sub(HALF_LOG_2PI).sum(new int[] {1});
+        NDArray gaussian = GraphScalars.mul(noise.square(), -0.5f).sub(logStd).sub(SquashedGaussian.HALF_LOG_2PI).sum(new int[] {1});
         NDArray correction = GraphScalars.mul(action.square(), -1f).add(1f + SquashedGaussian.SQUASH_EPSILON).log().sum(new int[] {1});
         return new NDArray[] {action, gaussian.sub(correction)};
     }
