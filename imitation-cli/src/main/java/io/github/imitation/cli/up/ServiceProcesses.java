@@ -1,6 +1,7 @@
 package io.github.imitation.cli.up;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.imitation.nn.fast.TwoLanes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,6 +120,8 @@ public final class ServiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        // The services share this machine's cores: a learner's second lane would only take CPU from the others.
+        command.add("-D" + TwoLanes.PROPERTY + "=1");
         // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS;
         // for one service, IMITATION_<MODULE>_JAVA_OPTS (e.g. IMITATION_ROLLOUT_SERVICE_JAVA_OPTS), after those.
         for (String variable : List.of("IMITATION_SERVICE_JAVA_OPTS", javaOptsVariable(module))) {

@@ -4,19 +4,23 @@ import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.fast.FastAdam;
 import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
+import io.github.imitation.nn.fast.TwoLanes;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * {@link DiscriminatorNetworks} in plain Java: {@code D} (and AIRL's {@code h}) are {@link FastMlp}s over one
- * {@link FlatParameters} buffer in the DJL parameters' order, trained by {@link FastAdam}. A minibatch step is
- * one forward and one backward pass of {@code D} over the expert and policy rows together, and for AIRL one of
- * {@code h} over the states and next states together; the logistic loss's gradient with respect to the logits
- * is written out by hand (that of the DJL graph in {@link DjlDiscriminatorNetworks}).
+ * {@link FlatParameters} buffer in the DJL parameters' order, trained by {@link FastAdam}. A minibatch step runs
+ * {@code D} over the expert and policy rows together, and for AIRL {@code h} over their states and next states,
+ * forward and backward, in two halves of the rows on two {@link TwoLanes}; the logistic loss's gradient with
+ * respect to the logits is written out by hand (that of the DJL graph in {@link DjlDiscriminatorNetworks}).
  */
 final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
 
     /** Rows per forward pass when computing many logits at once (bounds the scratch memory). */
     private static final int CHUNK = 1024;
+    /** Minibatches of fewer rows are not split in halves (one forward and backward pass is cheaper). */
+    private static final int MIN_SPLIT_ROWS = 32;
 
     private final AdversarialConfig config;
     private final int pairInputSize;
@@ -26,8 +30,18 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
     private final FastMlp discriminator;
     private final FastMlp shaping;
     private final FastAdam optimizer;
+    /** Runs the two halves of a minibatch's rows at once; copy 1 of the networks and its gradients serve the second. */
+    private final TwoLanes lanes;
+    private final FastMlp[] discriminators;
+    private final FastMlp[] shapings;
+    private final float[] secondGradients;
 
     FastDiscriminatorNetworks(int pairInputSize, int stateInputSize, AdversarialConfig config, SplittableRandom random) {
+        this(pairInputSize, stateInputSize, config, random, TwoLanes.create());
+    }
+
+    FastDiscriminatorNetworks(int pairInputSize, int stateInputSize, AdversarialConfig config, SplittableRandom random,
+            TwoLanes lanes) {
         this.config = config;
         this.pairInputSize = pairInputSize;
         this.stateInputSize = stateInputSize;
@@ -49,6 +63,12 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
             this.shaping = null;
         }
         this.optimizer = new FastAdam(parameters, (float) config.learningRate(), 1e-8f);
+        this.lanes = lanes;
+        // Copies over the same parameters, with scratch of their own, for the second half of a minibatch.
+        this.discriminators = new FastMlp[] {discriminator, new FastMlp(discriminatorSizes, config.activation(), 0)};
+        this.shapings = shaping == null ? null
+                : new FastMlp[] {shaping, new FastMlp(shapingSizes, config.activation(), discriminator.parameterCount())};
+        this.secondGradients = new float[parameters.size()];
     }
 
     @Override
@@ -105,45 +125,81 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
         }
     }
 
+    /**
+     * The loss of a minibatch and its gradient, in two halves of the rows ({@code [expert rows, policy rows]}
+     * split in the middle) on the two {@link TwoLanes} at once: the first half's gradients go to the parameters'
+     * gradient buffer, the second's to a buffer of its own, added to it afterwards. The halves are the same
+     * whether the lanes are one or two, so are the gradients, to the bit.
+     */
     @Override
     public double backward(Inputs expert, Inputs policy) {
         int ne = expert.rows();
         int np = policy.rows();
         int n = ne + np;
-        // D over the expert rows, then the policy rows.
-        float[][] x = discriminator.input(n);
-        fill(x, expert.pairs(), pairInputSize, 0, ne, 0);
-        fill(x, policy.pairs(), pairInputSize, 0, np, ne);
-        float[] d = discriminator.forward(parameters, x, n)[0];
+        int split = n < MIN_SPLIT_ROWS ? n : n / 2;
+        double[] first = new double[3];
+        double[] second = new double[3];
+        float[] gradients = parameters.gradients();
+        lanes.run(() -> half(0, expert, policy, 0, split, gradients, first),
+                () -> half(1, expert, policy, split, n, secondGradients, second));
+        if (split < n) {
+            for (int i = 0; i < gradients.length; i++) {
+                gradients[i] += secondGradients[i];
+            }
+            Arrays.fill(secondGradients, 0f);
+        }
+        double expertLoss = first[0] + second[0];
+        double policyLoss = first[1] + second[1];
+        double entropyWeight = config.entropyWeight();
+        double loss = expertLoss / ne + policyLoss / np;
+        return entropyWeight > 0 ? loss - entropyWeight * (first[2] + second[2]) / n : loss;
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code [expert rows, policy rows]} through copy {@code copy} of the networks:
+     * forward, the loss's gradient, backward into {@code gradients}. Writes {expert loss sum, policy loss sum,
+     * entropy sum} of these rows to {@code sums}.
+     */
+    private void half(int copy, Inputs expert, Inputs policy, int from, int to, float[] gradients, double[] sums) {
+        int n = to - from;
+        if (n == 0) {
+            return;
+        }
+        int ne = expert.rows();
+        int np = policy.rows();
+        int total = ne + np;
+        FastMlp d = discriminators[copy];
+        // D over this half's rows.
+        float[][] x = d.input(n);
+        fillRows(x, expert.pairs(), policy.pairs(), pairInputSize, ne, from, to, 0);
         float[] logits = new float[n];
-        System.arraycopy(d, 0, logits, 0, n);
-        float[] h = null;
-        if (shaping != null) {
-            // h over [expert states, policy states, expert next states, policy next states].
-            float[][] s = shaping.input(2 * n);
-            fill(s, expert.states(), stateInputSize, 0, ne, 0);
-            fill(s, policy.states(), stateInputSize, 0, np, ne);
-            fill(s, expert.nextStates(), stateInputSize, 0, ne, n);
-            fill(s, policy.nextStates(), stateInputSize, 0, np, n + ne);
-            h = shaping.forward(parameters, s, 2 * n)[0];
-            for (int r = 0; r < n; r++) {
+        System.arraycopy(d.forward(parameters, x, n)[0], 0, logits, 0, n);
+        FastMlp h = shaping == null ? null : shapings[copy];
+        if (h != null) {
+            // h over [states, next states] of this half's rows.
+            float[][] s = h.input(2 * n);
+            fillRows(s, expert.states(), policy.states(), stateInputSize, ne, from, to, 0);
+            fillRows(s, expert.nextStates(), policy.nextStates(), stateInputSize, ne, from, to, n);
+            float[] hs = h.forward(parameters, s, 2 * n)[0];
+            for (int i = 0; i < n; i++) {
+                int r = from + i;
                 float logProb = r < ne ? expert.logProbs()[r] : policy.logProbs()[r - ne];
-                logits[r] = airlLogit(logits[r], h[n + r], h[r], logProb);
+                logits[i] = airlLogit(logits[i], hs[n + i], hs[i], logProb);
             }
         }
 
         // Logistic loss softplus(l) − y·l with y = 1 − ε (expert) or ε (policy), each side's mean; its gradient
         // is (σ(l) − y) / side size. The entropy bonus −w·mean(H(l)), H = softplus(l) − l·σ(l), has gradient
-        // w·l·σ(l)(1 − σ(l)) / n.
+        // w·l·σ(l)(1 − σ(l)) / (all rows).
         double smoothing = (float) config.labelSmoothing();
         double entropyWeight = config.entropyWeight();
         double expertLoss = 0;
         double policyLoss = 0;
         double entropy = 0;
-        float[] dLogit = discriminator.outputGradient(n)[0];
-        for (int r = 0; r < n; r++) {
-            boolean fromExpert = r < ne;
-            double l = logits[r];
+        float[] dLogit = d.outputGradient(n)[0];
+        for (int i = 0; i < n; i++) {
+            boolean fromExpert = from + i < ne;
+            double l = logits[i];
             double y = fromExpert ? (float) (1 - smoothing) : smoothing;
             double softplus = Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l)));
             double sigmoid = 1 / (1 + Math.exp(-l));
@@ -157,21 +213,39 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
             }
             if (entropyWeight > 0) {
                 entropy += softplus - l * sigmoid;
-                g += entropyWeight * l * sigmoid * (1 - sigmoid) / n;
+                g += entropyWeight * l * sigmoid * (1 - sigmoid) / total;
             }
-            dLogit[r] = (float) g;
+            dLogit[i] = (float) g;
         }
-        if (shaping != null) {
-            float[] dShaping = shaping.outputGradient(2 * n)[0];
-            for (int r = 0; r < n; r++) {
-                dShaping[r] = -dLogit[r];
-                dShaping[n + r] = gamma * dLogit[r];
+        if (h != null) {
+            float[] dShaping = h.outputGradient(2 * n)[0];
+            for (int i = 0; i < n; i++) {
+                dShaping[i] = -dLogit[i];
+                dShaping[n + i] = gamma * dLogit[i];
             }
-            shaping.backward(parameters, 2 * n);
+            h.backward(parameters, gradients, 2 * n);
         }
-        discriminator.backward(parameters, n);
-        double loss = expertLoss / ne + policyLoss / np;
-        return entropyWeight > 0 ? loss - entropyWeight * entropy / n : loss;
+        d.backward(parameters, gradients, n);
+        sums[0] = expertLoss;
+        sums[1] = policyLoss;
+        sums[2] = entropy;
+    }
+
+    /**
+     * Rows {@code [from, to)} of the row-major concatenation {@code [expert rows, policy rows]} into feature-major
+     * {@code x} from row {@code at}.
+     */
+    private static void fillRows(float[][] x, float[] expert, float[] policy, int width, int expertRows, int from, int to,
+            int at) {
+        int fromExpert = Math.min(to, expertRows) - Math.min(from, expertRows);
+        if (fromExpert > 0) {
+            fill(x, expert, width, from, fromExpert, at);
+        }
+        int policyFrom = Math.max(from, expertRows) - expertRows;
+        int fromPolicy = to - Math.max(from, expertRows);
+        if (fromPolicy > 0) {
+            fill(x, policy, width, policyFrom, fromPolicy, at + Math.max(fromExpert, 0));
+        }
     }
 
     @Override
@@ -206,6 +280,6 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
 
     @Override
     public void close() {
-        // nothing native to release
+        lanes.close(); // nothing native to release
     }
 }

@@ -9,6 +9,8 @@ import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.fast.FastAdam;
 import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
+import io.github.imitation.nn.fast.Kernels;
+import io.github.imitation.nn.fast.TwoLanes;
 import io.github.imitation.policy.ActionSampling;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -19,7 +21,7 @@ import java.util.SplittableRandom;
  * parameters), trained by {@link FastAdam}. The loss and its gradient with respect to the network outputs are
  * written out by hand and are those of the DJL graph in {@link DjlPpoNetworks}, including PyTorch's
  * conventions at ties: {@code minimum}/{@code maximum} split the gradient evenly between equal operands, and
- * {@code clip} passes it at its bounds.
+ * {@code clip} passes it at its bounds. A minibatch's policy and value halves run on two {@link TwoLanes}.
  */
 final class FastPpoNetworks implements PpoNetworks {
 
@@ -39,6 +41,8 @@ final class FastPpoNetworks implements PpoNetworks {
     /** Offset of the log-std in the flat buffers (Box), or -1. */
     private final int logStdOffset;
     private final FastAdam optimizer;
+    /** Runs the policy's and the value network's halves of a minibatch at once. */
+    private final TwoLanes lanes;
     private final double[] logStdGradient;
     private final double[] std;
     /** One row's distribution parameters and their gradient (the networks' outputs are feature-major). */
@@ -49,6 +53,11 @@ final class FastPpoNetworks implements PpoNetworks {
     private final double[] probs;
 
     FastPpoNetworks(Space observationSpace, Space actionSpace, PpoConfig config, float adamEpsilon, SplittableRandom random) {
+        this(observationSpace, actionSpace, config, adamEpsilon, random, TwoLanes.create());
+    }
+
+    FastPpoNetworks(Space observationSpace, Space actionSpace, PpoConfig config, float adamEpsilon, SplittableRandom random,
+            TwoLanes lanes) {
         this.config = config;
         this.observationSpace = observationSpace;
         this.actionSpace = actionSpace;
@@ -72,12 +81,14 @@ final class FastPpoNetworks implements PpoNetworks {
         value.initialize(parameters, 1.0, random.split());
         parameters.changed();
         this.optimizer = new FastAdam(parameters, (float) config.learningRate(), adamEpsilon);
-        this.logStdGradient = new double[outputSize];
-        this.std = new double[outputSize];
-        this.row = new float[outputSize];
-        this.rowGradient = new float[outputSize];
-        this.logProbs = new double[outputSize];
-        this.probs = new double[outputSize];
+        this.lanes = lanes;
+        // The policy's lane writes these per row: each ends in a cache line of its own (see Kernels.matrix).
+        this.logStdGradient = new double[outputSize + 8];
+        this.std = new double[outputSize + 8];
+        this.row = Kernels.vector(outputSize);
+        this.rowGradient = Kernels.vector(outputSize);
+        this.logProbs = new double[outputSize + 8];
+        this.probs = new double[outputSize + 8];
     }
 
     private static int[] sizes(int inputs, int[] hidden, int outputs) {
@@ -126,7 +137,12 @@ final class FastPpoNetworks implements PpoNetworks {
 
     /** Rows {@code [start, start + n)} of row-major observations, in the policy's (feature-major) input. */
     private float[][] input(float[] observations, int start, int n) {
-        float[][] x = policy.input(n);
+        return input(policy, observations, start, n);
+    }
+
+    /** Rows {@code [start, start + n)} of row-major observations, in {@code mlp}'s (feature-major) input. */
+    private float[][] input(FastMlp mlp, float[] observations, int start, int n) {
+        float[][] x = mlp.input(n);
         for (int f = 0; f < observationSize; f++) {
             float[] feature = x[f];
             for (int r = 0, k = start * observationSize + f; r < n; r++, k += observationSize) {
@@ -142,14 +158,30 @@ final class FastPpoNetworks implements PpoNetworks {
                 : Arrays.copyOfRange(parameters.values(), logStdOffset, logStdOffset + outputSize);
     }
 
+    /**
+     * The PPO loss of a minibatch and its gradient: the policy's half (surrogate, entropy) and the value
+     * network's half (squared error) on the two {@link TwoLanes} at once. They share no arithmetic, so the
+     * gradients are the same to the bit whether the lanes are one or two.
+     */
     @Override
     public double[] backward(Minibatch batch) {
+        double[] stats = new double[5];
+        double[] valueLoss = new double[1];
+        lanes.run(() -> System.arraycopy(policyBackward(batch), 0, stats, 0, 5),
+                () -> valueLoss[0] = valueBackward(batch));
+        stats[1] = valueLoss[0];
+        return stats;
+    }
+
+    /**
+     * The policy's half of {@link #backward}: the clipped surrogate and the entropy bonus, backward through the
+     * policy MLP (and the log-std). Returns {policy loss, (value loss: NaN), entropy, approximate KL, clip fraction}.
+     */
+    private double[] policyBackward(Minibatch batch) {
         int n = batch.size();
-        float[][] x = input(batch.observations(), 0, n);
+        float[][] x = input(policy, batch.observations(), 0, n);
         float[][] out = policy.forward(parameters, x, n);
-        float[] values = value.forward(parameters, x, n)[0];
         float[][] dOut = policy.outputGradient(n);
-        float[] dValue = value.outputGradient(n)[0];
         float[] o = row;
         float[] g = rowGradient;
 
@@ -157,7 +189,6 @@ final class FastPpoNetworks implements PpoNetworks {
         float low = 1f - clip;
         float high = 1f + clip;
         double entCoef = (float) config.entCoef();
-        double vfCoef = (float) config.vfCoef();
         double dEntropy = -entCoef / n; // d loss / d entropy of each row
         float[] logStd = null;
         double entropyPerRow = 0;
@@ -171,7 +202,6 @@ final class FastPpoNetworks implements PpoNetworks {
         }
 
         double policyLoss = 0;
-        double valueLoss = 0;
         double entropySum = 0;
         double kl = 0;
         int clipped = 0;
@@ -243,6 +273,36 @@ final class FastPpoNetworks implements PpoNetworks {
                 dOut[a][r] = g[a];
             }
 
+            entropySum += entropy;
+            kl += (ratio - 1) - logRatio;
+            if (Math.abs(ratio - 1) > clip) {
+                clipped++;
+            }
+        }
+        policy.backward(parameters, n);
+        if (!discrete) {
+            float[] grads = parameters.gradients();
+            for (int d = 0; d < outputSize; d++) {
+                // the entropy bonus: d(-entCoef · mean(Σ_d logStd_d + const)) / d logStd_d
+                grads[logStdOffset + d] += (float) (logStdGradient[d] - entCoef);
+            }
+        }
+        return new double[] {policyLoss / n, Double.NaN, entropySum / n, kl / n, (double) clipped / n};
+    }
+
+    /**
+     * The value network's half of {@link #backward}: the (optionally clipped) squared error, backward through the
+     * value MLP, from an input buffer of its own. It shares nothing with the policy's half but the read-only batch
+     * and parameter values, and writes its own slice of the gradients. Returns the value loss.
+     */
+    private double valueBackward(Minibatch batch) {
+        int n = batch.size();
+        float[] values = value.forward(parameters, input(value, batch.observations(), 0, n), n)[0];
+        float[] dValue = value.outputGradient(n)[0];
+        float clip = (float) config.clipCoef();
+        double vfCoef = (float) config.vfCoef();
+        double valueLoss = 0;
+        for (int r = 0; r < n; r++) {
             float v = values[r];
             float target = batch.returns()[r];
             double dV;
@@ -266,22 +326,9 @@ final class FastPpoNetworks implements PpoNetworks {
             }
             dValue[r] = (float) dV;
 
-            entropySum += entropy;
-            kl += (ratio - 1) - logRatio;
-            if (Math.abs(ratio - 1) > clip) {
-                clipped++;
-            }
         }
-        policy.backward(parameters, n);
         value.backward(parameters, n);
-        if (!discrete) {
-            float[] grads = parameters.gradients();
-            for (int d = 0; d < outputSize; d++) {
-                // the entropy bonus: d(-entCoef · mean(Σ_d logStd_d + const)) / d logStd_d
-                grads[logStdOffset + d] += (float) (logStdGradient[d] - entCoef);
-            }
-        }
-        return new double[] {policyLoss / n, 0.5 * valueLoss / n, entropySum / n, kl / n, (double) clipped / n};
+        return 0.5 * valueLoss / n;
     }
 
     @Override
@@ -348,6 +395,6 @@ final class FastPpoNetworks implements PpoNetworks {
 
     @Override
     public void close() {
-        // nothing native to release
+        lanes.close(); // nothing native to release
     }
 }

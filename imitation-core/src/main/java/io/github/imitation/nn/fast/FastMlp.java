@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * so that the inner loops run along the batch, which C2 vectorizes widest (see {@link Kernels}). Internally the
  * batch is padded to a multiple of 4 rows and every layer width to a multiple of 4 (or 2), with zeros, so the
  * kernels never take remainder paths; padding rows are computed on zeros and their output gradients are set to
- * zero, so they add nothing to the parameter gradients.
+ * zero, so they add nothing to the parameter gradients. Every array it writes ends in a cache line of its own
+ * ({@link Kernels#matrix}), so two MLPs trained on two threads at once (see {@link TwoLanes}) never share one.
  */
 public final class FastMlp {
 
@@ -100,14 +101,14 @@ public final class FastMlp {
         for (int l = 0; l < layers; l++) {
             int in = sizes[l];
             int out = sizes[l + 1];
-            weights[l] = new float[Kernels.pad2(out)][Kernels.pad4(in)];
-            transposed[l] = new float[Kernels.pad2(in)][Kernels.pad4(out)];
-            biases[l] = new float[out];
+            weights[l] = Kernels.matrix(Kernels.pad2(out), Kernels.pad4(in));
+            transposed[l] = Kernels.matrix(Kernels.pad2(in), Kernels.pad4(out));
+            biases[l] = Kernels.vector(out);
             fromTransposedInput[l] = in >= out;
-            weightGradients[l] = in >= out ? new float[Kernels.pad2(out)][in + 1] : new float[Kernels.pad2(in)][out];
+            weightGradients[l] = in >= out ? Kernels.matrix(Kernels.pad2(out), in + 1) : Kernels.matrix(Kernels.pad2(in), out);
         }
         this.activations = new float[layers + 1][][];
-        this.biasGradient = new float[widest];
+        this.biasGradient = Kernels.vector(widest);
     }
 
     /** The sizes of this MLP's parameters in DJL order (weight, bias per layer), for {@link FlatParameters}. */
@@ -265,7 +266,20 @@ public final class FastMlp {
      * {@link #outputGradient}, which this consumes.
      */
     public void backward(FlatParameters parameters, int rows) {
-        backward(parameters, rows, true);
+        backward(parameters, parameters.gradients(), rows, true);
+    }
+
+    /**
+     * As {@link #backward(FlatParameters, int)}, but adds the parameters' gradients to {@code gradients} (laid
+     * out as {@code parameters.gradients()}) instead: two copies of one MLP can then run backward passes over two
+     * halves of a batch at once, each into a buffer of its own (see {@link TwoLanes}).
+     */
+    public void backward(FlatParameters parameters, float[] gradients, int rows) {
+        if (gradients.length != parameters.size()) {
+            throw new IllegalArgumentException("gradient buffer of " + gradients.length + " values for " + parameters.size()
+                    + " parameters");
+        }
+        backward(parameters, gradients, rows, true);
     }
 
     /**
@@ -275,15 +289,14 @@ public final class FastMlp {
      * feature-major, {@code [inputs][rows]} (owned by this MLP, valid until its next call).
      */
     public float[][] inputGradient(FlatParameters parameters, int rows) {
-        backward(parameters, rows, false);
+        backward(parameters, parameters.gradients(), rows, false);
         return gradients[0];
     }
 
-    private void backward(FlatParameters parameters, int rows, boolean parameterGradients) {
+    private void backward(FlatParameters parameters, float[] grads, int rows, boolean parameterGradients) {
         if (rows != forwardRows) {
             throw new IllegalStateException("backward over " + rows + " rows after a forward pass over " + forwardRows);
         }
-        float[] grads = parameters.gradients();
         int batch = Kernels.pad4(rows);
         float[][] d = gradients[layers];
         for (int o = 0; o < sizes[layers]; o++) {
@@ -395,14 +408,14 @@ public final class FastMlp {
         }
         int n = Kernels.pad4(Math.max(rows, 2 * capacity));
         // Feature rows padded to a multiple of 4; the padding rows stay 0.
-        ownInput = new float[Kernels.pad4(sizes[0])][n];
+        ownInput = Kernels.matrix(Kernels.pad4(sizes[0]), n);
         gradients = new float[layers + 1][][];
-        gradients[0] = new float[Kernels.pad2(sizes[0])][n];
+        gradients[0] = Kernels.matrix(Kernels.pad2(sizes[0]), n);
         for (int l = 1; l <= layers; l++) {
-            activations[l] = new float[Kernels.pad4(sizes[l])][n];
-            gradients[l] = new float[Kernels.pad4(sizes[l])][n];
+            activations[l] = Kernels.matrix(Kernels.pad4(sizes[l]), n);
+            gradients[l] = Kernels.matrix(Kernels.pad4(sizes[l]), n);
         }
-        transposeScratch = new float[n][Kernels.pad4(widest + 1)];
+        transposeScratch = Kernels.matrix(n, Kernels.pad4(widest + 1));
         capacity = n;
         forwardRows = -1;
     }

@@ -17,6 +17,7 @@ import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.RewardSnapshot;
+import io.github.imitation.nn.fast.TwoLanes;
 import io.github.imitation.onnx.OnnxRewardExporter;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +82,13 @@ class DiscriminatorFastLearnerTest {
             }
             SplittableRandom random = new SplittableRandom(17);
             int half = config.batchSize() / 2;
+            // Even sides, then uneven ones: the fast path's two halves of the rows split inside the expert rows,
+            // then inside the policy rows.
+            int[] expertRows = {half, half + 37, half - 50};
+            int[] policyRows = {half, half - 37, half + 11};
             for (int step = 0; step < 3; step++) {
-                var expert = inputs(kind, half, pairs, states, random, 0.5);
-                var policy = inputs(kind, half, pairs, states, random, -0.5);
+                var expert = inputs(kind, expertRows[step], pairs, states, random, 0.5);
+                var policy = inputs(kind, policyRows[step], pairs, states, random, -0.5);
                 assertClose(djl.logits(expert), fast.logits(expert), "expert logits at step " + step);
                 double expectedLoss = djl.backward(expert, policy);
                 double loss = fast.backward(expert, policy);
@@ -102,6 +107,39 @@ class DiscriminatorFastLearnerTest {
                 fast.step();
                 // Adam's first steps are sign-like: continue from the same parameters.
                 fast.writeParameters(djl.readParameters());
+            }
+        }
+    }
+
+    /**
+     * A minibatch's rows in two halves on two lanes: the same numbers as on one, to the bit, whether the halves
+     * split inside the expert rows, inside the policy rows, or the batch is too small to split.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void twoLanesGiveTheNumbersOfOne(String envId, AdversarialConfig.Kind kind, double smoothing, double entropy,
+            Activation activation) {
+        AdversarialConfig config = config(envId, kind, smoothing, entropy, activation);
+        int pairs = pairInputSize(envId);
+        int states = stateInputSize(envId);
+        try (var one = new FastDiscriminatorNetworks(pairs, states, config, new SplittableRandom(3), TwoLanes.sequential());
+                var two = new FastDiscriminatorNetworks(pairs, states, config, new SplittableRandom(3),
+                        TwoLanes.parallelNow())) {
+            SplittableRandom random = new SplittableRandom(23);
+            int[][] sizes = {{128, 128}, {90, 30}, {20, 100}, {7, 9}};
+            for (int step = 0; step < 12; step++) {
+                int[] size = sizes[step % sizes.length];
+                var expert = inputs(kind, size[0], pairs, states, random, 0.5);
+                var policy = inputs(kind, size[1], pairs, states, random, -0.5);
+                assertEquals(one.backward(expert, policy), two.backward(expert, policy), 0.0, "loss at step " + step);
+                float[][] expectedGradients = one.gradients();
+                float[][] gradients = two.gradients();
+                for (int p = 0; p < gradients.length; p++) {
+                    assertArrayEquals(expectedGradients[p], gradients[p], 0f, "gradient " + p + " at step " + step);
+                }
+                one.step();
+                two.step();
+                assertArrayEquals(one.logits(expert), two.logits(expert), 0f, "logits after step " + step);
             }
         }
     }

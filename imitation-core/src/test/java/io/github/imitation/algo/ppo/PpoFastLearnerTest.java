@@ -14,6 +14,7 @@ import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.ActionHead;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.nn.fast.TwoLanes;
 import io.github.imitation.onnx.OnnxPolicyExporter;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -86,6 +87,31 @@ class PpoFastLearnerTest {
     }
 
     /** A minibatch whose ratios and value changes fall on both sides of the clip range, advantages of both signs. */
+    /** The policy's and the value network's halves on two lanes: the same numbers as on one, to the bit. */
+    @ParameterizedTest
+    @MethodSource("losses")
+    void twoLanesGiveTheNumbersOfOne(String envId, boolean clipValueLoss, double entCoef, Activation activation,
+            float initialLogStd, int rows) {
+        PpoConfig config = config(envId, clipValueLoss, entCoef, activation, initialLogStd);
+        Space obsSpace = EnvRegistry.spec(envId).observationSpace();
+        Space actSpace = EnvRegistry.spec(envId).actionSpace();
+        try (FastPpoNetworks one = new FastPpoNetworks(obsSpace, actSpace, config, ADAM_EPSILON, new SplittableRandom(9),
+                TwoLanes.sequential());
+                FastPpoNetworks two = new FastPpoNetworks(obsSpace, actSpace, config, ADAM_EPSILON, new SplittableRandom(9),
+                        TwoLanes.parallelNow())) {
+            SplittableRandom random = new SplittableRandom(rows);
+            for (int step = 0; step < 20; step++) {
+                PpoNetworks.Minibatch batch = minibatch(one, obsSpace, actSpace, rows, random);
+                assertArrayEquals(one.minibatchStep(batch), two.minibatchStep(batch), 0.0, "statistics at step " + step);
+                float[][] expected = one.readParameters();
+                float[][] actual = two.readParameters();
+                for (int p = 0; p < expected.length; p++) {
+                    assertArrayEquals(expected[p], actual[p], 0f, "parameter " + p + " after step " + step);
+                }
+            }
+        }
+    }
+
     private static PpoNetworks.Minibatch minibatch(FastPpoNetworks networks, Space obsSpace, Space actSpace, int rows,
             SplittableRandom random) {
         int obsSize = obsSpace.flatSize();
