@@ -8,6 +8,7 @@ import io.github.imitation.cli.UpCommand;
 import io.github.imitation.cli.experiments.PaperProtocol;
 import io.github.imitation.data.DemonstrationsJsonl;
 import io.github.imitation.data.Trajectory;
+import io.github.imitation.nn.fast.TwoLanes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -90,10 +91,14 @@ public final class BenchLearnerCommand implements Callable<Integer> {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    /** One side's figures for one algorithm and env: per repeat, whole-run and update-alone rates and the last return. */
-    private record Side(List<Double> whole, List<Double> update, List<Double> seconds, List<Double> last) {
+    /**
+     * One side's figures for one algorithm and env: per repeat, whole-run and update-alone rates, the last return,
+     * and (today's side) the {@link TwoCoreProbe} taken just before the run.
+     */
+    private record Side(List<Double> whole, List<Double> update, List<Double> seconds, List<Double> last,
+            List<Double> twoCores) {
         Side() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -133,6 +138,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
                         if (before != null) {
                             record(old, workload(before.classpath(), algo, env, budget, demoFile, scratch));
                         }
+                        now.twoCores().add(TwoCoreProbe.measure());
                         record(now, workload(currentClasspath, algo, env, budget, demoFile, scratch));
                     }
                     ObjectNode line = line(env, algo, budget, before, old, now);
@@ -182,10 +188,12 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     private JsonNode workload(String classpath, String algo, String env, long budget, Path demoFile, Path scratch)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String learner = System.getProperty(LEARNER_PROPERTY);
-        if (learner != null) {
-            // passed on (e.g. IMITATION_JAVA_OPTS=-Dimitation.learner=djl): today's code on either learner
-            command.add("-D" + LEARNER_PROPERTY + "=" + learner);
+        for (String property : List.of(LEARNER_PROPERTY, TwoLanes.PROPERTY)) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                // passed on (e.g. IMITATION_JAVA_OPTS=-Dimitation.learner=djl or -Dimitation.learner.threads=1)
+                command.add("-D" + property + "=" + value);
+            }
         }
         command.addAll(List.of("-cp", classpath, WORKLOAD, algo, env, Long.toString(budget), Long.toString(seed)));
         if (demoFile != null) {
@@ -234,6 +242,10 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         line.put("seed", seed);
         line.put("repeats", repeats);
         line.put("learner", System.getProperty(LEARNER_PROPERTY, "fast"));
+        // today's code: the learner's lanes (the baseline has one), and what the machine gave a second thread
+        line.put("lanes", TwoLanes.configuredLanes());
+        var probes = line.putArray("two_core_probe");
+        now.twoCores().forEach(p -> probes.add(BenchJson.round(p, 2)));
         line.put("baseline_revision", before == null ? null : before.revision());
         if (before != null) {
             side(line.putObject("before"), old, algo);

@@ -83,6 +83,10 @@ class BenchLearnerCommandTest {
             assertEquals(1, after.get("whole_per_s").get("values").size(), text);
             assertTrue(after.get("seconds").get("mean").asDouble() > 0, text);
             assertTrue(line.get("machine").get("load_average").size() >= 1, text);
+            assertEquals(io.github.imitation.nn.fast.TwoLanes.configuredLanes(), line.get("lanes").asInt(), text);
+            assertEquals(1, line.get("two_core_probe").size(), "one probe per run: " + text);
+            double probe = line.get("two_core_probe").get(0).asDouble();
+            assertTrue(probe > 0.5 && probe <= 2.0, "a second thread gives between nothing and a full core: " + text);
             if (algo.equals("bc")) {
                 assertEquals(2, line.get("epochs").asInt());
                 assertTrue(after.get("last_validation_loss").asDouble() > 0, text);

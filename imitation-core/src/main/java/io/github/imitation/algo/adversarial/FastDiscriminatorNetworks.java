@@ -280,6 +280,6 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
 
     @Override
     public void close() {
-        lanes.close(); // nothing native to release
+        // nothing native to release; the lanes' helper ends with the learner thread
     }
 }

@@ -395,6 +395,6 @@ final class FastPpoNetworks implements PpoNetworks {
 
     @Override
     public void close() {
-        lanes.close(); // nothing native to release
+        // nothing native to release; the lanes' helper ends with the learner thread
     }
 }

@@ -3,26 +3,28 @@ package io.github.imitation.nn.fast;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs two independent halves of a learner's minibatch step at once, one on the calling thread and one on a
- * helper thread this object owns: e.g. PPO's policy and value networks, whose forward and backward passes share
- * nothing but the read-only inputs and write disjoint slices of the gradient buffer. With one lane (the system
- * property {@value #PROPERTY} set to 1, or a single available processor) both halves run on the caller, one after
- * the other. The two halves never depend on each other's arithmetic, so the results are the same to the bit with
- * one lane or two: a seed reproduces a run on any machine.
+ * helper thread: e.g. PPO's policy and value networks, whose forward and backward passes share nothing but the
+ * read-only inputs and write disjoint slices of the gradient buffer. With one lane (the system property
+ * {@value #PROPERTY} set to 1, or a single available processor) both halves run on the caller, one after the
+ * other. The two halves never depend on each other's arithmetic, so the results are the same to the bit with one
+ * lane or two: a seed reproduces a run on any machine.
  *
- * <p>Why a thread of its own rather than a pool: a minibatch step of the small networks here takes 0.1–1 ms,
- * so the hand-off must cost microseconds. The helper spins briefly for the next task before it parks, and the
- * caller spins briefly for the helper's result. For the first second the halves run on the caller alone (the
- * JIT's warm-up; see {@link #WARMUP_NANOS}). Owned by one learner thread; {@link #close()} ends the helper (it is
- * a daemon thread, so a learner that is never closed does not keep the JVM alive either).
+ * <p>Why a thread rather than a pool: a minibatch step of the small networks here takes 0.1–1 ms, so the hand-off
+ * must cost microseconds. The helper spins briefly for the next task before it parks, and the caller spins briefly
+ * for the helper's result. Each calling thread has one helper, shared by all its {@code TwoLanes} (PPO's and the
+ * discriminator's: two helpers spinning by turns would take the cores from the work); it ends soon after its
+ * calling thread does. For the first second of each {@code TwoLanes} the halves run on the caller alone (the JIT's
+ * warm-up; see {@link #WARMUP_NANOS}). Owned by one learner thread.
  *
  * <p>Where the cores are shared with other busy processes (the local pipeline's services on one machine), one lane
  * is the better choice: {@code ./imitation up} starts its services with {@value #PROPERTY}=1.
  */
-public final class TwoLanes implements AutoCloseable {
+public final class TwoLanes {
 
     /** The system property that sets the learner's lanes: 1 or 2 (unset: 2 where the JVM sees two processors). */
     public static final String PROPERTY = "imitation.learner.threads";
@@ -41,10 +43,12 @@ public final class TwoLanes implements AutoCloseable {
      */
     private static final long WARMUP_NANOS = 1_000_000_000;
 
+    /** Each calling thread's helper. */
+    private static final ThreadLocal<Helper> HELPERS = new ThreadLocal<>();
+
     private final boolean parallel;
     private final long warmupNanos;
     private long firstRun = -1;
-    private Helper helper;
 
     private TwoLanes(boolean parallel, long warmupNanos) {
         this.parallel = parallel;
@@ -79,7 +83,7 @@ public final class TwoLanes implements AutoCloseable {
         };
     }
 
-    /** Whether the second half runs on a helper thread. */
+    /** Whether the second half runs on a helper thread (after the warm-up). */
     public boolean parallel() {
         return parallel;
     }
@@ -97,9 +101,11 @@ public final class TwoLanes implements AutoCloseable {
             second.run();
             return;
         }
+        Helper helper = HELPERS.get();
         if (helper == null) {
-            helper = new Helper();
+            helper = new Helper(Thread.currentThread());
             helper.start();
+            HELPERS.set(helper);
         }
         helper.submit(second);
         Throwable firstFailure = null;
@@ -121,44 +127,37 @@ public final class TwoLanes implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        if (helper != null) {
-            helper.shutdown();
-            helper = null;
-        }
-    }
-
     /**
-     * The helper thread: takes one task at a time from {@link #submit}, hands its outcome to {@link #await}. The two
-     * flags both sides spin on live in the middle of padded arrays, each on a cache line of its own, so the
-     * spinning never shares a line with data the other thread writes (whatever the garbage collector puts next to
-     * this object).
+     * A calling thread's helper: takes one task at a time from {@link #submit}, hands its outcome to
+     * {@link #await}. The two flags both sides spin on live in the middle of padded arrays, each on a cache line
+     * of its own, so the spinning never shares a line with data the other thread writes (whatever the garbage
+     * collector puts next to this object).
      */
     private static final class Helper extends Thread {
 
         private static final VarHandle FLAG = MethodHandles.arrayElementVarHandle(int[].class);
         /** Index of the flag in its padded array: 64 bytes from either end. */
         private static final int SLOT = 16;
+        /** How often a parked helper looks whether its calling thread has ended. */
+        private static final long OWNER_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+        private final Thread owner;
         /** The task's flag: 1 while a task waits for the helper. */
         private final int[] pending = new int[2 * SLOT + 1];
         /** The outcome's flag: 1 once the helper has finished the task. */
         private final int[] finished = new int[2 * SLOT + 1];
         private Runnable task;
         private Throwable failure;
-        private volatile boolean stopped;
-        private volatile Thread waiter;
 
-        Helper() {
-            super("imitation-learner-lane");
+        Helper(Thread owner) {
+            super("imitation-learner-lane-" + owner.getName());
+            this.owner = owner;
             setDaemon(true);
         }
 
         void submit(Runnable next) {
             failure = null;
             task = next;
-            waiter = Thread.currentThread();
             FLAG.setVolatile(finished, SLOT, 0);
             FLAG.setVolatile(pending, SLOT, 1); // publishes everything the caller wrote before it
             LockSupport.unpark(this);
@@ -175,27 +174,19 @@ public final class TwoLanes implements AutoCloseable {
             return failure; // written before the volatile write of the flag
         }
 
-        void shutdown() {
-            stopped = true;
-            LockSupport.unpark(this);
-            try {
-                join(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
         @Override
         public void run() {
-            while (!stopped) {
+            while (true) {
                 if ((int) FLAG.getVolatile(pending, SLOT) == 0) {
                     long idle = System.nanoTime();
-                    while ((int) FLAG.getVolatile(pending, SLOT) == 0 && !stopped
-                            && System.nanoTime() - idle < SPIN_NANOS) {
+                    while ((int) FLAG.getVolatile(pending, SLOT) == 0 && System.nanoTime() - idle < SPIN_NANOS) {
                         Thread.onSpinWait();
                     }
-                    if ((int) FLAG.getVolatile(pending, SLOT) == 0 && !stopped) {
-                        LockSupport.park(this);
+                    if ((int) FLAG.getVolatile(pending, SLOT) == 0) {
+                        if (!owner.isAlive()) {
+                            return;
+                        }
+                        LockSupport.parkNanos(this, OWNER_CHECK_NANOS);
                     }
                     continue;
                 }
@@ -208,7 +199,7 @@ public final class TwoLanes implements AutoCloseable {
                     failure = t;
                 }
                 FLAG.setVolatile(finished, SLOT, 1);
-                LockSupport.unpark(waiter);
+                LockSupport.unpark(owner);
             }
         }
     }

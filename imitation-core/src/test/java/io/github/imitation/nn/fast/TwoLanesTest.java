@@ -17,81 +17,83 @@ class TwoLanesTest {
 
     @Test
     void twoLanesRunTheSecondHalfOnTheHelperAndReturnWhenBothAreDone() {
-        try (TwoLanes lanes = TwoLanes.parallelNow()) {
-            assertTrue(lanes.parallel());
-            for (int i = 0; i < 1_000; i++) {
-                AtomicReference<Thread> first = new AtomicReference<>();
-                AtomicReference<Thread> second = new AtomicReference<>();
-                long[] values = new long[2];
-                int round = i;
-                lanes.run(() -> {
-                    first.set(Thread.currentThread());
-                    values[0] = round;
-                }, () -> {
-                    second.set(Thread.currentThread());
-                    busy();
-                    values[1] = round + 1; // written on the helper, read here after run returns
-                });
-                assertSame(Thread.currentThread(), first.get());
-                assertNotSame(Thread.currentThread(), second.get());
-                assertEquals(round, values[0]);
-                assertEquals(round + 1, values[1]);
-            }
+        TwoLanes lanes = TwoLanes.parallelNow();
+        assertTrue(lanes.parallel());
+        for (int i = 0; i < 1_000; i++) {
+            AtomicReference<Thread> first = new AtomicReference<>();
+            AtomicReference<Thread> second = new AtomicReference<>();
+            long[] values = new long[2];
+            int round = i;
+            lanes.run(() -> {
+                first.set(Thread.currentThread());
+                values[0] = round;
+            }, () -> {
+                second.set(Thread.currentThread());
+                busy();
+                values[1] = round + 1; // written on the helper, read here after run returns
+            });
+            assertSame(Thread.currentThread(), first.get());
+            assertNotSame(Thread.currentThread(), second.get());
+            assertEquals(round, values[0]);
+            assertEquals(round + 1, values[1]);
         }
     }
 
     @Test
     void oneLaneRunsBothHalvesOnTheCallerInOrder() {
-        try (TwoLanes lanes = TwoLanes.sequential()) {
-            List<String> order = new ArrayList<>();
-            lanes.run(() -> order.add("first " + Thread.currentThread().getName()),
-                    () -> order.add("second " + Thread.currentThread().getName()));
-            String caller = Thread.currentThread().getName();
-            assertEquals(List.of("first " + caller, "second " + caller), order);
-            assertFalse(lanes.parallel());
-        }
+        TwoLanes lanes = TwoLanes.sequential();
+        List<String> order = new ArrayList<>();
+        lanes.run(() -> order.add("first " + Thread.currentThread().getName()),
+                () -> order.add("second " + Thread.currentThread().getName()));
+        String caller = Thread.currentThread().getName();
+        assertEquals(List.of("first " + caller, "second " + caller), order);
+        assertFalse(lanes.parallel());
     }
 
     @Test
     void anExceptionOfEitherHalfIsRethrownAndTheLanesStayUsable() {
-        try (TwoLanes lanes = TwoLanes.parallelNow()) {
-            IllegalStateException second = assertThrows(IllegalStateException.class, () -> lanes.run(() -> { },
-                    () -> {
-                        throw new IllegalStateException("second failed");
-                    }));
-            assertEquals("second failed", second.getMessage());
-            boolean[] secondRan = {false};
-            IllegalArgumentException first = assertThrows(IllegalArgumentException.class, () -> lanes.run(() -> {
-                throw new IllegalArgumentException("first failed");
-            }, () -> secondRan[0] = true));
-            assertEquals("first failed", first.getMessage());
-            assertTrue(secondRan[0], "the second half ran to its end before the first's exception was rethrown");
-            int[] both = new int[2];
-            lanes.run(() -> both[0] = 1, () -> both[1] = 2);
-            assertEquals(1, both[0]);
-            assertEquals(2, both[1]);
-        }
+        TwoLanes lanes = TwoLanes.parallelNow();
+        IllegalStateException second = assertThrows(IllegalStateException.class, () -> lanes.run(() -> { }, () -> {
+            throw new IllegalStateException("second failed");
+        }));
+        assertEquals("second failed", second.getMessage());
+        boolean[] secondRan = {false};
+        IllegalArgumentException first = assertThrows(IllegalArgumentException.class, () -> lanes.run(() -> {
+            throw new IllegalArgumentException("first failed");
+        }, () -> secondRan[0] = true));
+        assertEquals("first failed", first.getMessage());
+        assertTrue(secondRan[0], "the second half ran to its end before the first's exception was rethrown");
+        int[] both = new int[2];
+        lanes.run(() -> both[0] = 1, () -> both[1] = 2);
+        assertEquals(1, both[0]);
+        assertEquals(2, both[1]);
     }
 
     @Test
-    void closeEndsTheHelperThread() throws InterruptedException {
+    void aThreadHasOneHelperThatEndsAfterIt() throws InterruptedException {
         AtomicReference<Thread> helper = new AtomicReference<>();
-        try (TwoLanes lanes = TwoLanes.parallelNow()) {
-            lanes.run(() -> { }, () -> helper.set(Thread.currentThread()));
-            assertTrue(helper.get().isDaemon(), "a learner that is never closed does not keep the JVM alive");
-        }
-        helper.get().join(5_000);
-        assertFalse(helper.get().isAlive());
+        AtomicReference<Thread> helperOfOther = new AtomicReference<>();
+        Thread learner = new Thread(() -> {
+            TwoLanes ppo = TwoLanes.parallelNow();
+            TwoLanes discriminator = TwoLanes.parallelNow();
+            ppo.run(() -> { }, () -> helper.set(Thread.currentThread()));
+            discriminator.run(() -> { }, () -> helperOfOther.set(Thread.currentThread()));
+        });
+        learner.start();
+        learner.join(10_000);
+        assertSame(helper.get(), helperOfOther.get(), "one helper per calling thread, shared by its lanes");
+        assertTrue(helper.get().isDaemon(), "a helper never keeps the JVM alive");
+        helper.get().join(10_000);
+        assertFalse(helper.get().isAlive(), "the helper ends after its calling thread");
     }
 
     @Test
     void theWarmUpRunsBothHalvesOnTheCaller() {
-        try (TwoLanes lanes = TwoLanes.create()) {
-            assumeTrue(lanes.parallel(), "one processor or imitation.learner.threads=1: nothing to warm up");
-            AtomicReference<Thread> second = new AtomicReference<>();
-            lanes.run(() -> { }, () -> second.set(Thread.currentThread()));
-            assertSame(Thread.currentThread(), second.get(), "the first second is the JIT's");
-        }
+        TwoLanes lanes = TwoLanes.create();
+        assumeTrue(lanes.parallel(), "one processor or imitation.learner.threads=1: nothing to warm up");
+        AtomicReference<Thread> second = new AtomicReference<>();
+        lanes.run(() -> { }, () -> second.set(Thread.currentThread()));
+        assertSame(Thread.currentThread(), second.get(), "the first second is the JIT's");
     }
 
     @Test
@@ -100,9 +102,7 @@ class TwoLanesTest {
         try {
             System.setProperty(TwoLanes.PROPERTY, "1");
             assertEquals(1, TwoLanes.configuredLanes());
-            try (TwoLanes lanes = TwoLanes.create()) {
-                assertFalse(lanes.parallel());
-            }
+            assertFalse(TwoLanes.create().parallel());
             System.setProperty(TwoLanes.PROPERTY, " 2 ");
             assertEquals(2, TwoLanes.configuredLanes());
             System.setProperty(TwoLanes.PROPERTY, "4");
