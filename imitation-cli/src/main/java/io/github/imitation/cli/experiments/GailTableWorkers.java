@@ -10,6 +10,7 @@ import io.github.imitation.algo.adversarial.AdversarialConfig;
 import io.github.imitation.cli.experiments.GailTableCommand.Run;
 import io.github.imitation.cli.experiments.GailTableCommand.RunResult;
 import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.fast.TwoLanes;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -243,6 +244,11 @@ final class GailTableWorkers {
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
                 cmd.add(arg);
             }
+        }
+        boolean lanesChosen = cmd.stream().anyMatch(arg -> arg.startsWith("-D" + TwoLanes.PROPERTY + "="));
+        if (workers > 1 && !lanesChosen) {
+            // The workers already fill the cores with whole runs; a learner's second lane would only contend.
+            cmd.add("-D" + TwoLanes.PROPERTY + "=1");
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
