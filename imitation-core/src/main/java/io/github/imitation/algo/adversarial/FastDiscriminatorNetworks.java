@@ -140,13 +140,15 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
         double[] first = new double[3];
         double[] second = new double[3];
         float[] gradients = parameters.gradients();
+        if (split < n) {
+            Arrays.fill(secondGradients, 0f);
+        }
         lanes.run(() -> half(0, expert, policy, 0, split, gradients, first),
                 () -> half(1, expert, policy, split, n, secondGradients, second));
         if (split < n) {
             for (int i = 0; i < gradients.length; i++) {
                 gradients[i] += secondGradients[i];
             }
-            Arrays.fill(secondGradients, 0f);
         }
         double expertLoss = first[0] + second[0];
         double policyLoss = first[1] + second[1];

@@ -208,11 +208,11 @@ public final class Kernels {
     private static final int CACHE_LINE_FLOATS = 16;
 
     /**
-     * A {@code rows × cols} scratch matrix whose rows each end in an unused cache line. Rows that two threads
-     * write must not share a line (false sharing: each write invalidates the other core's copy), and a parallel
-     * garbage collector may place one thread's arrays right after the other's when it moves them; the padding
-     * keeps any neighbour's header and data off the lines this array's data uses. (Measured: without it, PPO's
-     * two lanes ran 25 % slower under G1, whose evacuation interleaves objects, than under the Serial GC.)
+     * A {@code rows × cols} scratch matrix whose rows each end in an unused cache line. Arrays that two threads
+     * write (two MLPs on two {@link TwoLanes}) must not share a line (false sharing: each write invalidates the
+     * other core's copy), and a parallel garbage collector may place one thread's arrays right after the other's
+     * when it moves them; the padding keeps any neighbour's header and data off the lines this array's data uses.
+     * A safeguard: on the development VM, runs with and without it did not differ beyond their spread.
      */
     public static float[][] matrix(int rows, int cols) {
         float[][] out = new float[rows][];

@@ -86,7 +86,6 @@ class PpoFastLearnerTest {
         }
     }
 
-    /** A minibatch whose ratios and value changes fall on both sides of the clip range, advantages of both signs. */
     /** The policy's and the value network's halves on two lanes: the same numbers as on one, to the bit. */
     @ParameterizedTest
     @MethodSource("losses")
@@ -112,6 +111,7 @@ class PpoFastLearnerTest {
         }
     }
 
+    /** A minibatch whose ratios and value changes fall on both sides of the clip range, advantages of both signs. */
     private static PpoNetworks.Minibatch minibatch(FastPpoNetworks networks, Space obsSpace, Space actSpace, int rows,
             SplittableRandom random) {
         int obsSize = obsSpace.flatSize();
