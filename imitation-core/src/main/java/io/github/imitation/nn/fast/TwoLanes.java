@@ -18,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * must cost microseconds. The helper spins briefly for the next task before it parks, and the caller spins briefly
  * for the helper's result. Each calling thread has one helper, shared by all its {@code TwoLanes} (PPO's and the
  * discriminator's: two helpers spinning by turns would take the cores from the work); it ends soon after its
- * calling thread does. For the first second of each {@code TwoLanes} the halves run on the caller alone (the JIT's
- * warm-up; see {@link #WARMUP_NANOS}). Owned by one learner thread.
+ * calling thread does, or after 30 s without work. For the first second of each {@code TwoLanes} the halves run
+ * on the caller alone (the JIT's warm-up; see {@link #WARMUP_NANOS}). Owned by one learner thread.
  *
  * <p>Where the cores are shared with other busy processes (the local pipeline's services on one machine), one lane
  * is the better choice: {@code ./imitation up} starts its services with {@value #PROPERTY}=1.
@@ -45,6 +45,9 @@ public final class TwoLanes {
 
     /** Each calling thread's helper. */
     private static final ThreadLocal<Helper> HELPERS = new ThreadLocal<>();
+
+    /** How long a helper waits without a task before it retires (a later run starts a new one); tests shorten it. */
+    static volatile long idleRetireNanos = TimeUnit.SECONDS.toNanos(30);
 
     private final boolean parallel;
     private final long warmupNanos;
@@ -102,12 +105,13 @@ public final class TwoLanes {
             return;
         }
         Helper helper = HELPERS.get();
-        if (helper == null) {
+        if (helper == null || !helper.offer(second)) {
+            // the first parallel run on this thread, or its helper retired after a long idle spell
             helper = new Helper(Thread.currentThread());
             helper.start();
             HELPERS.set(helper);
+            helper.offer(second);
         }
-        helper.submit(second);
         Throwable firstFailure = null;
         try {
             first.run();
@@ -128,23 +132,29 @@ public final class TwoLanes {
     }
 
     /**
-     * A calling thread's helper: takes one task at a time from {@link #submit}, hands its outcome to
-     * {@link #await}. The two flags both sides spin on live in the middle of padded arrays, each on a cache line
-     * of its own, so the spinning never shares a line with data the other thread writes (whatever the garbage
-     * collector puts next to this object).
+     * A calling thread's helper: takes one task at a time from {@link #offer}, hands its outcome to {@link #await}.
+     * After a task it spins up to {@link #SPIN_NANOS} for the next one, then parks; it retires when its calling
+     * thread has ended or after {@link #idleRetireNanos} without a task (a service's learner may move between
+     * pooled worker threads: helpers of threads that no longer learn do not stay). The two flags both sides spin
+     * on live in the middle of padded arrays, each on a cache line of its own, so the spinning never shares a
+     * line with data the other thread writes (whatever the garbage collector puts next to this object).
      */
     private static final class Helper extends Thread {
 
         private static final VarHandle FLAG = MethodHandles.arrayElementVarHandle(int[].class);
         /** Index of the flag in its padded array: 64 bytes from either end. */
         private static final int SLOT = 16;
-        /** How often a parked helper looks whether its calling thread has ended. */
-        private static final long OWNER_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+        /** States of {@link #state}. */
+        private static final int IDLE = 0;
+        private static final int PENDING = 1;
+        private static final int RETIRED = 2;
+        /** How often a parked helper looks whether it should retire. */
+        private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
         private final Thread owner;
-        /** The task's flag: 1 while a task waits for the helper. */
-        private final int[] pending = new int[2 * SLOT + 1];
-        /** The outcome's flag: 1 once the helper has finished the task. */
+        /** IDLE, PENDING (a task waits for the helper) or RETIRED (it takes no more). */
+        private final int[] state = new int[2 * SLOT + 1];
+        /** 1 once the helper has finished the task. */
         private final int[] finished = new int[2 * SLOT + 1];
         private Runnable task;
         private Throwable failure;
@@ -155,12 +165,17 @@ public final class TwoLanes {
             setDaemon(true);
         }
 
-        void submit(Runnable next) {
+        /** Hands {@code next} over; false if this helper has retired (then nothing was handed over). */
+        boolean offer(Runnable next) {
             failure = null;
             task = next;
             FLAG.setVolatile(finished, SLOT, 0);
-            FLAG.setVolatile(pending, SLOT, 1); // publishes everything the caller wrote before it
+            // the volatile compare-and-set publishes everything the caller wrote before it
+            if (!FLAG.compareAndSet(state, SLOT, IDLE, PENDING)) {
+                return false;
+            }
             LockSupport.unpark(this);
+            return true;
         }
 
         Throwable await() {
@@ -176,21 +191,25 @@ public final class TwoLanes {
 
         @Override
         public void run() {
+            boolean spin = true; // right after a task the next one usually follows within microseconds
+            long lastTask = System.nanoTime();
             while (true) {
-                if ((int) FLAG.getVolatile(pending, SLOT) == 0) {
+                if ((int) FLAG.getVolatile(state, SLOT) == IDLE) {
                     long idle = System.nanoTime();
-                    while ((int) FLAG.getVolatile(pending, SLOT) == 0 && System.nanoTime() - idle < SPIN_NANOS) {
+                    while (spin && (int) FLAG.getVolatile(state, SLOT) == IDLE && System.nanoTime() - idle < SPIN_NANOS) {
                         Thread.onSpinWait();
                     }
-                    if ((int) FLAG.getVolatile(pending, SLOT) == 0) {
-                        if (!owner.isAlive()) {
+                    if ((int) FLAG.getVolatile(state, SLOT) == IDLE) {
+                        boolean unused = System.nanoTime() - lastTask > idleRetireNanos;
+                        if ((!owner.isAlive() || unused) && FLAG.compareAndSet(state, SLOT, IDLE, RETIRED)) {
                             return;
                         }
-                        LockSupport.parkNanos(this, OWNER_CHECK_NANOS);
+                        LockSupport.parkNanos(this, CHECK_NANOS);
+                        spin = false;
                     }
                     continue;
                 }
-                FLAG.setVolatile(pending, SLOT, 0);
+                FLAG.setVolatile(state, SLOT, IDLE);
                 Runnable next = task;
                 task = null;
                 try {
@@ -200,6 +219,8 @@ public final class TwoLanes {
                 }
                 FLAG.setVolatile(finished, SLOT, 1);
                 LockSupport.unpark(owner);
+                spin = true;
+                lastTask = System.nanoTime();
             }
         }
     }

@@ -88,6 +88,31 @@ class TwoLanesTest {
     }
 
     @Test
+    void anIdleHelperRetiresAndTheNextRunStartsANewOne() throws InterruptedException {
+        long before = TwoLanes.idleRetireNanos;
+        TwoLanes.idleRetireNanos = 0; // retire at the first check after a task (within about a second)
+        try {
+            TwoLanes lanes = TwoLanes.parallelNow();
+            AtomicReference<Thread> first = new AtomicReference<>();
+            lanes.run(() -> { }, () -> first.set(Thread.currentThread()));
+            first.get().join(10_000);
+            assertFalse(first.get().isAlive(), "an idle helper retires while its calling thread lives on");
+            AtomicReference<Thread> second = new AtomicReference<>();
+            int[] both = new int[2];
+            lanes.run(() -> both[0] = 1, () -> {
+                second.set(Thread.currentThread());
+                both[1] = 2;
+            });
+            assertNotSame(first.get(), second.get(), "a new helper took the half");
+            assertNotSame(Thread.currentThread(), second.get());
+            assertEquals(1, both[0]);
+            assertEquals(2, both[1]);
+        } finally {
+            TwoLanes.idleRetireNanos = before;
+        }
+    }
+
+    @Test
     void theWarmUpRunsBothHalvesOnTheCaller() {
         TwoLanes lanes = TwoLanes.create();
         assumeTrue(lanes.parallel(), "one processor or imitation.learner.threads=1: nothing to warm up");
