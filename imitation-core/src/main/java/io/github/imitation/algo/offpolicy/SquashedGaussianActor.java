@@ -43,11 +43,13 @@ final class SquashedGaussianActor {
     NDArray[] sample(NDArray observations, NDArray noise) {
         NDArray out = network.forward(observations);
         NDArray mean = out.get(":, 0:" + actionSize);
-        NDArray logStd = GraphScalars.mul(out.get(":, " + actionSize + ":").tanh().add(1f), 0.5f * (SquashedGaussian.LOG_STD_MAX - SquashedGaussian.LOG_STD_MIN))
+        float halfRange = 0.5f * (SquashedGaussian.LOG_STD_MAX - SquashedGaussian.LOG_STD_MIN);
+        NDArray logStd = GraphScalars.mul(out.get(":, " + actionSize + ":").tanh().add(1f), halfRange)
                 .add(SquashedGaussian.LOG_STD_MIN);
         NDArray u = mean.add(logStd.exp().mul(noise));
         NDArray action = u.tanh();
-        NDArray gaussian = GraphScalars.mul(noise.square(), -0.5f).sub(logStd).sub(SquashedGaussian.HALF_LOG_2PI).sum(new int[] {1});
+        NDArray gaussian = GraphScalars.mul(noise.square(), -0.5f).sub(logStd).sub(SquashedGaussian.HALF_LOG_2PI)
+                .sum(new int[] {1});
         NDArray correction = GraphScalars.mul(action.square(), -1f).add(1f + SquashedGaussian.SQUASH_EPSILON).log().sum(new int[] {1});
         return new NDArray[] {action, gaussian.sub(correction)};
     }

@@ -9,7 +9,6 @@ import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.fast.FastAdam;
 import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
-import io.github.imitation.nn.fast.Kernels;
 import io.github.imitation.nn.fast.TwoLanes;
 import io.github.imitation.policy.ActionSampling;
 import java.util.Arrays;
@@ -82,13 +81,12 @@ final class FastPpoNetworks implements PpoNetworks {
         parameters.changed();
         this.optimizer = new FastAdam(parameters, (float) config.learningRate(), adamEpsilon);
         this.lanes = lanes;
-        // The policy's lane writes these per row: each ends in a cache line of its own (see Kernels.matrix).
-        this.logStdGradient = new double[outputSize + 8];
-        this.std = new double[outputSize + 8];
-        this.row = Kernels.vector(outputSize);
-        this.rowGradient = Kernels.vector(outputSize);
-        this.logProbs = new double[outputSize + 8];
-        this.probs = new double[outputSize + 8];
+        this.logStdGradient = new double[outputSize];
+        this.std = new double[outputSize];
+        this.row = new float[outputSize];
+        this.rowGradient = new float[outputSize];
+        this.logProbs = new double[outputSize];
+        this.probs = new double[outputSize];
     }
 
     private static int[] sizes(int inputs, int[] hidden, int outputs) {

@@ -407,9 +407,7 @@ public final class Ppo implements AutoCloseable {
         float[] boxActions = discrete ? null : new float[size * actionSize];
         for (int j = 0; j < size; j++) {
             int k = indices[start + j];
-            for (int f = 0, from = k * observationSize, to = j * observationSize; f < observationSize; f++) {
-                obs[to + f] = data.observations[from + f]; // a few floats: a loop, not a call to the copy stub
-            }
+            System.arraycopy(data.observations, k * observationSize, obs, j * observationSize, observationSize);
             oldLogProbs[j] = data.logProbs[k];
             advantages[j] = data.advantages[k];
             returns[j] = data.returns[k];

@@ -23,8 +23,7 @@ import java.util.SplittableRandom;
  * so that the inner loops run along the batch, which C2 vectorizes widest (see {@link Kernels}). Internally the
  * batch is padded to a multiple of 4 rows and every layer width to a multiple of 4 (or 2), with zeros, so the
  * kernels never take remainder paths; padding rows are computed on zeros and their output gradients are set to
- * zero, so they add nothing to the parameter gradients. Every array it writes ends in a cache line of its own
- * ({@link Kernels#matrix}), so two MLPs trained on two threads at once (see {@link TwoLanes}) never share one.
+ * zero, so they add nothing to the parameter gradients.
  */
 public final class FastMlp {
 
@@ -101,14 +100,14 @@ public final class FastMlp {
         for (int l = 0; l < layers; l++) {
             int in = sizes[l];
             int out = sizes[l + 1];
-            weights[l] = Kernels.matrix(Kernels.pad2(out), Kernels.pad4(in));
-            transposed[l] = Kernels.matrix(Kernels.pad2(in), Kernels.pad4(out));
-            biases[l] = Kernels.vector(out);
+            weights[l] = new float[Kernels.pad2(out)][Kernels.pad4(in)];
+            transposed[l] = new float[Kernels.pad2(in)][Kernels.pad4(out)];
+            biases[l] = new float[out];
             fromTransposedInput[l] = in >= out;
-            weightGradients[l] = in >= out ? Kernels.matrix(Kernels.pad2(out), in + 1) : Kernels.matrix(Kernels.pad2(in), out);
+            weightGradients[l] = in >= out ? new float[Kernels.pad2(out)][in + 1] : new float[Kernels.pad2(in)][out];
         }
         this.activations = new float[layers + 1][][];
-        this.biasGradient = Kernels.vector(widest);
+        this.biasGradient = new float[widest];
     }
 
     /** The sizes of this MLP's parameters in DJL order (weight, bias per layer), for {@link FlatParameters}. */
@@ -408,14 +407,14 @@ public final class FastMlp {
         }
         int n = Kernels.pad4(Math.max(rows, 2 * capacity));
         // Feature rows padded to a multiple of 4; the padding rows stay 0.
-        ownInput = Kernels.matrix(Kernels.pad4(sizes[0]), n);
+        ownInput = new float[Kernels.pad4(sizes[0])][n];
         gradients = new float[layers + 1][][];
-        gradients[0] = Kernels.matrix(Kernels.pad2(sizes[0]), n);
+        gradients[0] = new float[Kernels.pad2(sizes[0])][n];
         for (int l = 1; l <= layers; l++) {
-            activations[l] = Kernels.matrix(Kernels.pad4(sizes[l]), n);
-            gradients[l] = Kernels.matrix(Kernels.pad4(sizes[l]), n);
+            activations[l] = new float[Kernels.pad4(sizes[l])][n];
+            gradients[l] = new float[Kernels.pad4(sizes[l])][n];
         }
-        transposeScratch = Kernels.matrix(n, Kernels.pad4(widest + 1));
+        transposeScratch = new float[n][Kernels.pad4(widest + 1)];
         capacity = n;
         forwardRows = -1;
     }

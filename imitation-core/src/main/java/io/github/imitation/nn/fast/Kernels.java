@@ -27,7 +27,7 @@ package io.github.imitation.nn.fast;
  * four does not). All arithmetic is IEEE float32 with {@link Math#fma}, whose result does not depend on whether
  * C2 vectorizes a loop, so results are identical on every run.
  */
-public final class Kernels {
+final class Kernels {
 
     private Kernels() {
     }
@@ -204,29 +204,6 @@ public final class Kernels {
     }
 
     /** {@code n} rounded up to a multiple of 4. */
-    /** Unused floats at the end of every scratch array: one 64-byte cache line. */
-    private static final int CACHE_LINE_FLOATS = 16;
-
-    /**
-     * A {@code rows × cols} scratch matrix whose rows each end in an unused cache line. Arrays that two threads
-     * write (two MLPs on two {@link TwoLanes}) must not share a line (false sharing: each write invalidates the
-     * other core's copy), and a parallel garbage collector may place one thread's arrays right after the other's
-     * when it moves them; the padding keeps any neighbour's header and data off the lines this array's data uses.
-     * A safeguard: on the development VM, runs with and without it did not differ beyond their spread.
-     */
-    public static float[][] matrix(int rows, int cols) {
-        float[][] out = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            out[r] = vector(cols);
-        }
-        return out;
-    }
-
-    /** A scratch vector of {@code n} floats that ends in an unused cache line (see {@link #matrix}). */
-    public static float[] vector(int n) {
-        return new float[n + CACHE_LINE_FLOATS];
-    }
-
     static int pad4(int n) {
         return (n + 3) & ~3;
     }

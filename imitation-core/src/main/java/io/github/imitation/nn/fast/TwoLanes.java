@@ -115,8 +115,8 @@ public final class TwoLanes {
         Throwable firstFailure = null;
         try {
             first.run();
-        } catch (RuntimeException | Error e) {
-            firstFailure = e;
+        } catch (Throwable e) {
+            firstFailure = e; // the helper's half must end before this one's failure leaves
         }
         Throwable secondFailure = helper.await();
         Throwable failure = firstFailure != null ? firstFailure : secondFailure;
