@@ -106,11 +106,11 @@ public final class TwoLanes {
         }
         Helper helper = HELPERS.get();
         if (helper == null || !helper.offer(second)) {
-            // the first parallel run on this thread, or its helper retired after a long idle spell
-            helper = new Helper(Thread.currentThread());
+            // the first parallel run on this thread, or its helper retired after a long idle spell: a new helper,
+            // born with the task (so it cannot retire before taking it)
+            helper = new Helper(Thread.currentThread(), second);
             helper.start();
             HELPERS.set(helper);
-            helper.offer(second);
         }
         Throwable firstFailure = null;
         try {
@@ -159,9 +159,12 @@ public final class TwoLanes {
         private Runnable task;
         private Throwable failure;
 
-        Helper(Thread owner) {
+        /** A helper whose first task is {@code first}, pending from the start (published by {@link #start()}). */
+        Helper(Thread owner, Runnable first) {
             super("imitation-learner-lane-" + owner.getName());
             this.owner = owner;
+            this.task = first;
+            state[SLOT] = PENDING;
             setDaemon(true);
         }
 

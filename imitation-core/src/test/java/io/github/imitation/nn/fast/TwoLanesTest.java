@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** Every test ends within 30 s or fails: a lost hand-off must show as a failure, not as a hung build. */
+@Timeout(30)
 class TwoLanesTest {
 
     @Test
@@ -95,18 +98,22 @@ class TwoLanesTest {
             TwoLanes lanes = TwoLanes.parallelNow();
             AtomicReference<Thread> first = new AtomicReference<>();
             lanes.run(() -> { }, () -> first.set(Thread.currentThread()));
-            first.get().join(10_000);
-            assertFalse(first.get().isAlive(), "an idle helper retires while its calling thread lives on");
-            AtomicReference<Thread> second = new AtomicReference<>();
-            int[] both = new int[2];
-            lanes.run(() -> both[0] = 1, () -> {
-                second.set(Thread.currentThread());
-                both[1] = 2;
-            });
-            assertNotSame(first.get(), second.get(), "a new helper took the half");
-            assertNotSame(Thread.currentThread(), second.get());
-            assertEquals(1, both[0]);
-            assertEquals(2, both[1]);
+            // a helper that retires at once must still take the half it was started for, every time
+            for (int round = 0; round < 5; round++) {
+                first.get().join(10_000);
+                assertFalse(first.get().isAlive(), "an idle helper retires while its calling thread lives on");
+                AtomicReference<Thread> second = new AtomicReference<>();
+                int[] both = new int[2];
+                lanes.run(() -> both[0] = 1, () -> {
+                    second.set(Thread.currentThread());
+                    both[1] = 2;
+                });
+                assertNotSame(first.get(), second.get(), "a new helper took the half");
+                assertNotSame(Thread.currentThread(), second.get());
+                assertEquals(1, both[0]);
+                assertEquals(2, both[1]);
+                first.set(second.get());
+            }
         } finally {
             TwoLanes.idleRetireNanos = before;
         }
