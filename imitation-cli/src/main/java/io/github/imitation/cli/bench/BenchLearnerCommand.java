@@ -188,7 +188,10 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     private JsonNode workload(String classpath, String algo, String env, long budget, Path demoFile, Path scratch)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String property : List.of(LEARNER_PROPERTY, TwoLanes.PROPERTY)) {
+        if (io.github.imitation.nn.fast.VectorApi.enabled()) {
+            command.add(io.github.imitation.nn.fast.VectorApi.JVM_OPTION); // the baseline's code has no use for it
+        }
+        for (String property : List.of(LEARNER_PROPERTY, TwoLanes.PROPERTY, io.github.imitation.nn.fast.VectorApi.PROPERTY)) {
             String value = System.getProperty(property);
             if (value != null) {
                 // passed on (e.g. IMITATION_JAVA_OPTS=-Dimitation.learner=djl or -Dimitation.learner.threads=1)
@@ -244,6 +247,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         line.put("learner", System.getProperty(LEARNER_PROPERTY, "fast"));
         // today's code: the learner's lanes (the baseline has one), and what the machine gave a second thread
         line.put("lanes", TwoLanes.configuredLanes());
+        line.put("vector_api", io.github.imitation.nn.fast.VectorApi.enabled());
         var probes = line.putArray("two_core_probe");
         now.twoCores().forEach(p -> probes.add(BenchJson.round(p, 2)));
         line.put("baseline_revision", before == null ? null : before.revision());

@@ -2,6 +2,7 @@ package io.github.imitation.cli.up;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.imitation.nn.fast.TwoLanes;
+import io.github.imitation.nn.fast.VectorApi;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,6 +121,7 @@ public final class ServiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        command.add(VectorApi.JVM_OPTION); // the learner's and the discriminator's vector kernels
         // The services share this machine's cores: a learner's second lane would only take CPU from the others.
         command.add("-D" + TwoLanes.PROPERTY + "=1");
         // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS;

@@ -1,0 +1,126 @@
+package io.github.imitation.nn.fast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vector API products give the scalar kernels' numbers to the bit, whatever the shape: every output
+ * element is the same chain of fused multiply-adds over the inner terms in order.
+ */
+class VectorKernelsTest {
+
+    /** The definition, in the order both kernels keep: c[r][j], then each inner term in turn, rounded once. */
+    private static float[][] reference(float[][] a, float[][] b, float[][] c, int rows, int inner, int cols) {
+        float[][] out = copy(c);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float acc = out[r][j];
+                for (int k = 0; k < inner; k++) {
+                    acc = Math.fma(a[r][k], b[k][j], acc);
+                }
+                out[r][j] = acc;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theJvmOfTheTestsHasTheVectorApi() throws InterruptedException {
+        // The build runs its tests with --add-modules jdk.incubator.vector (the pom's imitation.jvm.args), like
+        // ./imitation and the services: without it, this class would only test the scalar loops.
+        assertTrue(Kernels.VECTOR, "tests run without jdk.incubator.vector");
+        awaitWarm();
+        assertTrue(Kernels.vector());
+    }
+
+    @ParameterizedTest(name = "{0}x{1} times {1}x{2}")
+    @CsvSource({
+        "64, 64, 256", "64, 4, 256", "2, 64, 256", "6, 8, 64", "64, 256, 65", "2, 256, 65", "6, 256, 65",
+        "64, 256, 5", "4, 16, 47", "10, 12, 31", "2, 3, 16", "256, 256, 128", "8, 1, 33", "2, 8, 3"
+    })
+    void vectorProductsEqualTheScalarDefinition(int rows, int inner, int cols) throws InterruptedException {
+        SplittableRandom random = new SplittableRandom(rows * 1_000_003L + inner * 1009L + cols);
+        float[][] a = random(random, rows, inner);
+        float[][] b = random(random, inner, cols);
+        float[][] c = random(random, rows, cols);
+        float[][] expected = reference(a, b, c, rows, inner, cols);
+
+        float[][] vector = copy(c);
+        int done = VectorKernels.addProduct(a, b, vector, rows, inner, cols);
+        assertEquals(cols < VectorKernels.LANES ? 0 : cols, done, "columns the vector kernel did");
+        if (done == cols) {
+            assertEquals2d(expected, vector, "VectorKernels.addProduct");
+        }
+
+        awaitWarm();
+        float[][] batch = copy(c);
+        Kernels.addProduct(a, b, batch, rows, inner, cols);
+        assertEquals2d(expected, batch, "Kernels.addProduct");
+        float[][] across = copy(c);
+        Kernels.addProductAcross(a, b, across, rows, inner, cols);
+        assertEquals2d(expected, across, "Kernels.addProductAcross");
+        float[][] small = copy(c);
+        Kernels.addProductSmall(a, b, small, rows, inner, cols);
+        assertEquals2d(expected, small, "Kernels.addProductSmall");
+    }
+
+    @Test
+    void theTailLeavesColumnsPastColsAlone() {
+        int rows = 6;
+        int inner = 9;
+        int cols = VectorKernels.LANES + 3;
+        SplittableRandom random = new SplittableRandom(7);
+        float[][] a = random(random, rows, inner);
+        float[][] b = random(random, inner, cols + 5);
+        float[][] c = random(random, rows, cols + 5);
+        float[][] expected = reference(a, b, c, rows, inner, cols);
+        VectorKernels.addProduct(a, b, c, rows, inner, cols);
+        for (int r = 0; r < rows; r++) {
+            assertArrayEquals(expected[r], c[r], "row " + r);
+        }
+    }
+
+    private static void awaitWarm() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Kernels.vector() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(Kernels.vector(), "the vector kernels' warm-up did not finish within 20 s");
+    }
+
+    private static void assertEquals2d(float[][] expected, float[][] actual, String what) {
+        for (int r = 0; r < expected.length; r++) {
+            for (int j = 0; j < expected[r].length; j++) {
+                if (Float.floatToRawIntBits(expected[r][j]) != Float.floatToRawIntBits(actual[r][j])) {
+                    throw new AssertionError(what + ": [" + r + "][" + j + "] is " + actual[r][j] + ", expected "
+                            + expected[r][j]);
+                }
+            }
+        }
+    }
+
+    private static float[][] random(SplittableRandom random, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) (random.nextDouble() * 2 - 1);
+            }
+        }
+        return m;
+    }
+
+    private static float[][] copy(float[][] m) {
+        float[][] out = new float[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = m[i].clone();
+        }
+        return out;
+    }
+}
