@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.eval.Evaluation;
 import io.github.imitation.eval.EvaluationResult;
+import io.github.imitation.nn.Learner;
 import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.nn.fast.TwoLanes;
+import io.github.imitation.nn.fast.VectorApi;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.onnx.OnnxPolicyExporter;
 import java.io.IOException;
@@ -101,7 +104,19 @@ public final class RunDirectory implements AutoCloseable {
     public ObjectNode finish(PolicySnapshot snapshot, long envSteps, double wallSeconds, String curveLabel, String xLabel,
             java.util.function.Consumer<ObjectNode> extraFields) throws IOException {
         Path policyFile = OnnxPolicyExporter.write(snapshot, dir.resolve(POLICY_FILE));
-        return finish(policyFile, envSteps, wallSeconds, curveLabel, xLabel, extraFields);
+        return finish(policyFile, envSteps, wallSeconds, curveLabel, xLabel, extraFields.andThen(RunDirectory::learner));
+    }
+
+    /**
+     * How this JVM learned, for runs trained in it: {@code "learner": {"path": "fast"|"djl", "lanes": 1|2,
+     * "vector_api": true|false}} (the fast path's lanes and vector kernels; see docs/algorithms.md).
+     */
+    static void learner(ObjectNode summary) {
+        Learner path = Learner.current();
+        ObjectNode learner = summary.putObject("learner");
+        learner.put("path", path.id());
+        learner.put("lanes", path == Learner.FAST ? TwoLanes.configuredLanes() : 1);
+        learner.put("vector_api", path == Learner.FAST && VectorApi.enabled());
     }
 
     /**

@@ -41,33 +41,55 @@ final class Kernels {
      * Set once a background thread has run the vector kernels until HotSpot compiled them; until then the
      * products take the scalar loops. Compiling Vector API code costs the JIT about 0.75 CPU seconds (measured:
      * 1.7 instead of 1.0 s of compilation in a 60k-step CartPole PPO run), and before it is compiled it runs 50-100
-     * times slower than the scalar loops. That pays back only after a few seconds of learning, so the warm-up
-     * starts {@link #VECTOR_AFTER_MILLIS} after the first network is built: short runs (tests, a 60k-step
-     * CartPole run of 2-3 s) never pay it; on longer ones the vector kernels take over about half a second later.
+     * times slower than the scalar loops: a 60k-step CartPole-v1 GAIL run (2.3 s) got 20-30 % slower with the
+     * vector kernels from the start. So the JVM "rents" the scalar kernels until it has done
+     * {@link #VECTOR_AFTER_FLOPS} in them, about as much time as the switch costs, and then "buys" the vector ones
+     * (the ski-rental rule: never more than twice the better choice's cost in hindsight). Short runs never pay the
+     * JIT; long ones and large networks switch early in their run.
      */
     private static volatile boolean vectorWarm;
 
-    /** How long the products run scalar before the vector kernels' warm-up starts. */
-    static final long VECTOR_AFTER_MILLIS = 3_000;
+    /**
+     * Floating-point operations in the scalar products before the switch: ~2 s of them at the scalar kernels'
+     * ~50 GFLOP/s, about what the switch costs (the JIT's 0.75 s and the warm-up's 0.3 s of CPU) and what the
+     * vector kernels then save in as many operations again (1.8x on the products).
+     */
+    static final long VECTOR_AFTER_FLOPS = 100_000_000_000L;
 
-    static {
-        if (VECTOR) {
-            Thread warmUp = new Thread(() -> {
-                try {
-                    Thread.sleep(VECTOR_AFTER_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                VectorKernels.warmUp();
-                vectorWarm = true;
-            }, "imitation-kernels-warm-up");
-            warmUp.setDaemon(true);
-            warmUp.setPriority(Thread.MIN_PRIORITY);
-            warmUp.start();
-        }
-    }
+    /** The scalar products' operations so far; adds from two lanes may race, which only delays the switch. */
+    private static long scalarFlops;
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARM_UP_STARTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Kernels() {
+    }
+
+    /** Whether the product {@code rows × inner × cols} takes the vector kernels; counts it if not. */
+    private static boolean vectorNow(int rows, int inner, int cols) {
+        if (vectorWarm) {
+            return true;
+        }
+        if (VECTOR) {
+            long done = scalarFlops += 2L * rows * inner * cols;
+            if (done >= VECTOR_AFTER_FLOPS) {
+                startVectorWarmUp();
+            }
+        }
+        return false;
+    }
+
+    /** Starts the vector kernels' warm-up on a background thread, once; {@link #vector()} turns true when done. */
+    static void startVectorWarmUp() {
+        if (!VECTOR || !WARM_UP_STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread warmUp = new Thread(() -> {
+            VectorKernels.warmUp();
+            vectorWarm = true;
+        }, "imitation-kernels-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /** Whether the next product takes the vector kernels. */
@@ -95,7 +117,7 @@ final class Kernels {
         if ((rows & 1) != 0) {
             throw new IllegalArgumentException("rows must be even, got " + rows);
         }
-        if (vectorWarm && VectorKernels.addProduct(a, b, c, rows, inner, cols) == cols) {
+        if (vectorNow(rows, inner, cols) && VectorKernels.addProduct(a, b, c, rows, inner, cols) == cols) {
             return;
         }
         int blocked = inner & ~3;
@@ -144,7 +166,7 @@ final class Kernels {
         if ((rows & 1) != 0) {
             throw new IllegalArgumentException("rows must be even, got " + rows);
         }
-        if (vectorWarm && VectorKernels.addProduct(a, b, c, rows, inner, cols) == cols) {
+        if (vectorNow(rows, inner, cols) && VectorKernels.addProduct(a, b, c, rows, inner, cols) == cols) {
             return;
         }
         int blocked = inner & ~3;
@@ -193,7 +215,7 @@ final class Kernels {
         if ((rows & 1) != 0) {
             throw new IllegalArgumentException("rows must be even, got " + rows);
         }
-        if (vectorWarm && VectorKernels.addProduct(a, b, c, rows, inner, cols) == cols) {
+        if (vectorNow(rows, inner, cols) && VectorKernels.addProduct(a, b, c, rows, inner, cols) == cols) {
             return;
         }
         int blocked = inner & ~3;

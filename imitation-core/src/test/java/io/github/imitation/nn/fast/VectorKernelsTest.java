@@ -88,6 +88,7 @@ class VectorKernelsTest {
     }
 
     private static void awaitWarm() throws InterruptedException {
+        Kernels.startVectorWarmUp(); // otherwise only after 10^11 operations in the scalar products
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Kernels.vector() && System.nanoTime() < deadline) {
             Thread.sleep(10);
