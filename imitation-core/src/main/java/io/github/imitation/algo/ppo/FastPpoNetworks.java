@@ -112,14 +112,14 @@ final class FastPpoNetworks implements PpoNetworks {
         for (int start = 0; start < rows; start += CHUNK) {
             int n = Math.min(CHUNK, rows - start);
             float[][] x = input(observations, start, n);
-            float[][] out = policy.forward(parameters, x, n);
+            float[][] out = policy.infer(parameters, x, n);
             for (int a = 0; a < outputSize; a++) {
                 float[] column = out[a];
                 for (int r = 0; r < n; r++) {
                     parametersOut[(start + r) * outputSize + a] = column[r];
                 }
             }
-            float[] v = value.forward(parameters, x, n)[0];
+            float[] v = value.infer(parameters, x, n)[0];
             System.arraycopy(v, 0, valuesOut, start, n);
         }
     }
@@ -128,7 +128,7 @@ final class FastPpoNetworks implements PpoNetworks {
     public void values(float[] observations, int rows, float[] out) {
         for (int start = 0; start < rows; start += CHUNK) {
             int n = Math.min(CHUNK, rows - start);
-            float[] v = value.forward(parameters, input(observations, start, n), n)[0];
+            float[] v = value.infer(parameters, input(observations, start, n), n)[0];
             System.arraycopy(v, 0, out, start, n);
         }
     }
@@ -345,7 +345,7 @@ final class FastPpoNetworks implements PpoNetworks {
         float[] logStd = logStd();
         for (int start = 0; start < rows; start += CHUNK) {
             int n = Math.min(CHUNK, rows - start);
-            float[][] o = policy.forward(parameters, input(observations, start, n), n);
+            float[][] o = policy.infer(parameters, input(observations, start, n), n);
             for (int r = 0; r < n; r++) {
                 int k = start + r;
                 for (int a = 0; a < outputSize; a++) {

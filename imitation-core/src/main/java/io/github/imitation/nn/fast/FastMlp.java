@@ -60,6 +60,8 @@ public final class FastMlp {
     private float[][] ownInput;
     /** gradients[l]: the gradient of activations[l], same shape ({@code [pad2(inputs)][capacity]} for l = 0). */
     private float[][][] gradients;
+    /** {@link #infer}'s batch-major activations, {@code [SMALL_BATCH][pad4(width)]} per layer; made on first use. */
+    private float[][][] batchMajor;
     /** {@code [capacity][pad4(widest)]}: a batch-major copy for weight gradients. */
     private float[][] transposeScratch;
     private int capacity;
@@ -101,7 +103,8 @@ public final class FastMlp {
             int in = sizes[l];
             int out = sizes[l + 1];
             weights[l] = new float[Kernels.pad2(out)][Kernels.pad4(in)];
-            transposed[l] = new float[Kernels.pad2(in)][Kernels.pad4(out)];
+            // pad4(in) rows (the last ones zero): the inner dimension of infer's batch-major products
+            transposed[l] = new float[Kernels.pad4(in)][Kernels.pad4(out)];
             biases[l] = new float[out];
             fromTransposedInput[l] = in >= out;
             weightGradients[l] = in >= out ? new float[Kernels.pad2(out)][in + 1] : new float[Kernels.pad2(in)][out];
@@ -247,6 +250,67 @@ public final class FastMlp {
         }
         forwardRows = rows;
         return activations[layers];
+    }
+
+    /**
+     * Forward pass for inference: {@link #forward}'s outputs to the bit (same layout, same buffer), without keeping
+     * what {@link #backward} needs (a backward after it throws). Batches of fewer than {@link #SMALL_BATCH} rows
+     * (acting in a rollout: one row per env) run batch-major, {@code z[row][o] = b[o] + sum_i x[row][i] * w[o][i]}
+     * from the transposed weights, so that the products' long dimension is the layer's width instead of the few
+     * rows; each output is the same chain of fused multiply-adds over the inputs in order as in {@link #forward}.
+     */
+    public float[][] infer(FlatParameters parameters, float[][] input, int rows) {
+        int batch = Kernels.pad4(rows);
+        if (batch >= SMALL_BATCH) {
+            float[][] out = forward(parameters, input, rows);
+            forwardRows = -1;
+            return out;
+        }
+        ensureCapacity(rows);
+        if (input.length < Kernels.pad4(sizes[0]) || input[0].length < batch) {
+            throw new IllegalArgumentException("infer input must come from input(" + rows + ")");
+        }
+        refreshWeights(parameters);
+        if (batchMajor == null) {
+            batchMajor = new float[layers + 1][][];
+            for (int l = 0; l <= layers; l++) {
+                batchMajor[l] = new float[SMALL_BATCH][Kernels.pad4(sizes[l])]; // padding columns stay 0
+            }
+        }
+        float[][] x = batchMajor[0];
+        for (int r = 0; r < batch; r++) {
+            float[] row = x[r];
+            for (int i = 0; i < sizes[0]; i++) {
+                row[i] = r < rows ? input[i][r] : 0f; // padding rows: zeros, as in forward
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            int out = sizes[l + 1];
+            float[][] z = batchMajor[l + 1];
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(biases[l], 0, z[r], 0, out);
+            }
+            Kernels.addProductAcross(batchMajor[l], transposed[l], z, batch, Kernels.pad4(sizes[l]), out);
+            if (l + 1 < layers) {
+                for (int r = 0; r < batch; r++) {
+                    if (activation == Activation.RELU) {
+                        Kernels.relu(z[r], out);
+                    } else {
+                        Kernels.tanh(z[r], out);
+                    }
+                }
+            }
+        }
+        float[][] z = batchMajor[layers];
+        float[][] outputs = activations[layers];
+        for (int o = 0; o < sizes[layers]; o++) {
+            float[] column = outputs[o];
+            for (int r = 0; r < batch; r++) {
+                column[r] = z[r][o];
+            }
+        }
+        forwardRows = -1;
+        return outputs;
     }
 
     /**

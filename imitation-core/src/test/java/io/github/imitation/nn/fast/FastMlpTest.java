@@ -2,6 +2,7 @@ package io.github.imitation.nn.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -175,7 +176,7 @@ class FastMlpTest {
      */
     @ParameterizedTest
     @MethodSource("shapes")
-    void outputsDoNotDependOnTheBatch(int[] sizes, Activation activation, int ignored) {
+    void outputsDoNotDependOnTheBatch(int[] sizes, Activation activation, int ignored) throws InterruptedException {
         SplittableRandom random = new SplittableRandom(17);
         FlatParameters flat = new FlatParameters(FastMlp.segmentSizes(sizes));
         FastMlp fast = new FastMlp(sizes, activation, 0);
@@ -184,20 +185,42 @@ class FastMlpTest {
         float[] input = gaussian(random, big * sizes[0], 1.0);
         int outs = sizes[sizes.length - 1];
         float[] reference = forward(fast, flat, input, big, sizes[0], outs);
+        compareBatches(fast, flat, input, reference, sizes[0], outs);
+        // and once more with the vector kernels (bit-identical to the scalar ones, see VectorKernelsTest)
+        VectorKernelsTest.awaitWarm();
+        compareBatches(fast, flat, input, reference, sizes[0], outs);
+        // a backward after infer is refused: infer keeps nothing for it
+        fast.infer(flat, fast.input(3), 3);
+        assertThrows(IllegalStateException.class, () -> fast.backward(flat, 3));
+    }
+
+    private static void compareBatches(FastMlp fast, FlatParameters flat, float[] input, float[] reference, int ins,
+            int outs) {
         for (int rows : new int[] {1, 5, 8, 63, 64, 256}) {
-            float[] part = forward(fast, flat, input, rows, sizes[0], outs);
+            float[] part = forward(fast, flat, input, rows, ins, outs);
             assertArrayEquals(java.util.Arrays.copyOf(reference, rows * outs), part, 0f, rows + " rows");
+            // infer: batch-major below 64 rows, the same numbers to the bit
+            float[] inferred = forward(fast, flat, input, rows, ins, outs, true);
+            for (int k = 0; k < part.length; k++) {
+                assertEquals(Float.floatToRawIntBits(part[k]), Float.floatToRawIntBits(inferred[k]),
+                        "infer, " + rows + " rows, output " + k + ": " + inferred[k] + " vs forward's " + part[k]);
+            }
         }
     }
 
     private static float[] forward(FastMlp mlp, FlatParameters flat, float[] input, int rows, int ins, int outs) {
+        return forward(mlp, flat, input, rows, ins, outs, false);
+    }
+
+    private static float[] forward(FastMlp mlp, FlatParameters flat, float[] input, int rows, int ins, int outs,
+            boolean infer) {
         float[][] x = mlp.input(rows);
         for (int r = 0; r < rows; r++) {
             for (int f = 0; f < ins; f++) {
                 x[f][r] = input[r * ins + f];
             }
         }
-        float[][] out = mlp.forward(flat, x, rows);
+        float[][] out = infer ? mlp.infer(flat, x, rows) : mlp.forward(flat, x, rows);
         float[] result = new float[rows * outs];
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < outs; o++) {

@@ -87,7 +87,8 @@ class VectorKernelsTest {
         }
     }
 
-    private static void awaitWarm() throws InterruptedException {
+    /** Starts the vector kernels' warm-up if it has not started and waits until the products use them. */
+    static void awaitWarm() throws InterruptedException {
         Kernels.startVectorWarmUp(); // otherwise only after 10^11 operations in the scalar products
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Kernels.vector() && System.nanoTime() < deadline) {
