@@ -3,6 +3,7 @@ package io.github.imitation.algo.offpolicy;
 import io.github.imitation.nn.Activation;
 import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
+import io.github.imitation.nn.fast.TwoLanes;
 import java.util.SplittableRandom;
 
 /**
@@ -10,7 +11,9 @@ import java.util.SplittableRandom;
  * {@link FastMlp}s over one {@link FlatParameters} buffer (the first's parameters, then the second's, as
  * {@link TwinCritic#parameters()} lists them), initialized with the same draws, and their targets over a second
  * buffer, which follows by Polyak averaging. Inputs are feature-major {@code [observation features, then action
- * dimensions][row]}; both networks of a pair read the same input buffer.
+ * dimensions][row]}; the second network of a pair works on its own copy of the input buffer, so that the two run
+ * at once on {@link TwoLanes} (forward, backward, action gradient, target values): they share only read-only
+ * weights and write disjoint slices of the gradient buffer, so the numbers are the same with one lane or two.
  */
 final class FastTwinCritic {
 
@@ -22,10 +25,16 @@ final class FastTwinCritic {
     private final FastMlp q2;
     private final FastMlp target1;
     private final FastMlp target2;
+    private final TwoLanes lanes;
     /** The summed gradient of both networks with respect to the action inputs, {@code [actionSize][rows]}. */
     private float[][] actionGradient;
 
     FastTwinCritic(int observationSize, int actionSize, int[] hiddenSizes, SplittableRandom random) {
+        this(observationSize, actionSize, hiddenSizes, random, TwoLanes.create());
+    }
+
+    FastTwinCritic(int observationSize, int actionSize, int[] hiddenSizes, SplittableRandom random, TwoLanes lanes) {
+        this.lanes = lanes;
         int[] sizes = new int[hiddenSizes.length + 2];
         sizes[0] = observationSize + actionSize;
         System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
@@ -96,15 +105,27 @@ final class FastTwinCritic {
      * forward pass. Keeps what {@link #backward} and {@link #actionGradient} need.
      */
     float[][] forward(float[][] input, int rows) {
-        return new float[][] {q1.forward(parameters, input, rows)[0], q2.forward(parameters, input, rows)[0]};
+        float[][] second = copyInput(q2, input, rows);
+        float[][] values = new float[2][];
+        lanes.run(() -> values[0] = q1.forward(parameters, input, rows)[0],
+                () -> values[1] = q2.forward(parameters, second, rows)[0]);
+        return values;
+    }
+
+    /** {@code to}'s own input buffer with the first {@code rows} rows of {@code input} (the features it reads). */
+    private static float[][] copyInput(FastMlp to, float[][] input, int rows) {
+        float[][] own = to.input(rows);
+        for (int f = 0; f < to.inputs(); f++) {
+            System.arraycopy(input[f], 0, own[f], 0, rows);
+        }
+        return own;
     }
 
     /** Adds the parameters' gradients of a loss with the given gradients of the last {@link #forward}'s values. */
     void backward(float[] dQ1, float[] dQ2, int rows) {
         System.arraycopy(dQ1, 0, q1.outputGradient(rows)[0], 0, rows);
         System.arraycopy(dQ2, 0, q2.outputGradient(rows)[0], 0, rows);
-        q1.backward(parameters, rows);
-        q2.backward(parameters, rows);
+        lanes.run(() -> q1.backward(parameters, rows), () -> q2.backward(parameters, rows));
     }
 
     /**
@@ -117,8 +138,10 @@ final class FastTwinCritic {
         }
         System.arraycopy(dQ1, 0, q1.outputGradient(rows)[0], 0, rows);
         System.arraycopy(dQ2, 0, q2.outputGradient(rows)[0], 0, rows);
-        float[][] g1 = q1.inputGradient(parameters, rows);
-        float[][] g2 = q2.inputGradient(parameters, rows);
+        float[][][] g = new float[2][][];
+        lanes.run(() -> g[0] = q1.inputGradient(parameters, rows), () -> g[1] = q2.inputGradient(parameters, rows));
+        float[][] g1 = g[0];
+        float[][] g2 = g[1];
         for (int j = 0; j < actionSize; j++) {
             float[] a = g1[observationSize + j];
             float[] b = g2[observationSize + j];
@@ -132,8 +155,12 @@ final class FastTwinCritic {
 
     /** The smaller target value of each of {@code rows} inputs, into {@code into}. */
     void targetMin(float[][] input, int rows, float[] into) {
-        float[] a = target1.forward(targetParameters, input, rows)[0];
-        float[] b = target2.forward(targetParameters, input, rows)[0];
+        float[][] second = copyInput(target2, input, rows);
+        float[][] values = new float[2][];
+        lanes.run(() -> values[0] = target1.forward(targetParameters, input, rows)[0],
+                () -> values[1] = target2.forward(targetParameters, second, rows)[0]);
+        float[] a = values[0];
+        float[] b = values[1];
         for (int r = 0; r < rows; r++) {
             into[r] = Math.min(a[r], b[r]);
         }
