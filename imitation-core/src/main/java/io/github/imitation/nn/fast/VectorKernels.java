@@ -132,6 +132,7 @@ final class VectorKernels {
         System.arraycopy(last, keep - from, cr, keep, from + LANES - keep);
     }
 
+    /** Rows r..r+3, columns j..j+2·LANES: eight accumulators, each b vector loaded once for four rows. */
     private static void tile4x2(float[][] a, float[][] b, float[][] c, int r, int inner, int j) {
         int lanes = LANES;
         float[] a0 = a[r];
@@ -177,6 +178,10 @@ final class VectorKernels {
         s31.intoArray(c3, j + lanes);
     }
 
+    /**
+     * {@link #tile4x2} for the last two rows when rows is not a multiple of 4. A copy of its first half rather than
+     * a shared loop: the 4-row tile's point is that each loaded vector of b feeds four rows' registers.
+     */
     private static void tile2x2(float[][] a, float[][] b, float[][] c, int r, int inner, int j) {
         int lanes = LANES;
         float[] a0 = a[r];
