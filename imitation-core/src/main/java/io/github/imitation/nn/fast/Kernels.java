@@ -51,7 +51,7 @@ final class Kernels {
 
     /**
      * Floating-point operations in the scalar products before the switch: ~2 s of them at the scalar kernels'
-     * ~50 GFLOP/s, about what the switch costs (the JIT's 0.75 s and the warm-up's 0.3 s of CPU) and what the
+     * ~50 GFLOP/s, about what the switch costs (the JIT's 0.75 s, the warm-up thread's up to a second) and what the
      * vector kernels then save in as many operations again (1.8x on the products).
      */
     static final long VECTOR_AFTER_FLOPS = 100_000_000_000L;

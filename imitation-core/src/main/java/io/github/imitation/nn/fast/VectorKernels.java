@@ -69,25 +69,49 @@ final class VectorKernels {
         return cols;
     }
 
-    /**
-     * Runs {@link #addProduct} on small matrices until HotSpot has compiled it (3,000 calls; ~0.3 s on a quiet core),
-     * through every branch (row and column tiles, a tail, too few columns), so that none of them is compiled
-     * as a trap that a learner's first call of another shape would hit.
-     */
-    private static final int WARM_UP_CALLS = 3_000;
+    /** Calls per round of the warm-up. */
+    private static final int WARM_UP_ROUND = 500;
+    /** The warm-up ends after this many rounds in a row without a new fastest round... */
+    private static final int WARM_UP_PATIENCE = 8;
+    /** ...and after this many rounds at most. */
+    private static final int WARM_UP_MAX_ROUNDS = 80;
 
-    static void warmUp() {
+    /**
+     * Runs {@link #addProduct} on small matrices until HotSpot has compiled it: in rounds of
+     * {@value #WARM_UP_ROUND} calls, until {@value #WARM_UP_PATIENCE} rounds in a row were no faster than the
+     * fastest so far (C2's code then is in place: uncompiled Vector API code is 50-100 times slower, and C1's
+     * plateau lasts less than C2 takes to compile), at least {@value #WARM_UP_PATIENCE} + 4 and at most
+     * {@value #WARM_UP_MAX_ROUNDS} rounds. Every branch is taken (row and column tiles, a tail, too few columns),
+     * so that none of them is compiled as a trap that a learner's first call of another shape would hit.
+     * Returns the rounds run.
+     */
+    static int warmUp() {
         int lanes = LANES;
         float[][] a = new float[6][64];
         float[][] b = new float[64][3 * lanes + 1];
         float[][] c = new float[6][3 * lanes + 1];
-        for (int i = 0; i < WARM_UP_CALLS; i++) {
-            switch (i % 3) {
-                case 0 -> addProduct(a, b, c, 6, 64, 3 * lanes + 1);
-                case 1 -> addProduct(a, b, c, 4, 32, 2 * lanes);
-                default -> addProduct(a, b, c, 2, 4, lanes - 1);
+        long fastest = Long.MAX_VALUE;
+        int sinceFastest = 0;
+        int round = 0;
+        while (round < WARM_UP_MAX_ROUNDS && (round < WARM_UP_PATIENCE + 4 || sinceFastest < WARM_UP_PATIENCE)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < WARM_UP_ROUND; i++) {
+                switch (i % 3) {
+                    case 0 -> addProduct(a, b, c, 6, 64, 3 * lanes + 1);
+                    case 1 -> addProduct(a, b, c, 4, 32, 2 * lanes);
+                    default -> addProduct(a, b, c, 2, 4, lanes - 1);
+                }
             }
+            long took = System.nanoTime() - start;
+            if (fastest == Long.MAX_VALUE || took < fastest - fastest / 10) {
+                fastest = took;
+                sinceFastest = 0;
+            } else {
+                sinceFastest++;
+            }
+            round++;
         }
+        return round;
     }
 
     /**
