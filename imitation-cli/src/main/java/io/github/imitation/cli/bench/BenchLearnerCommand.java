@@ -9,6 +9,7 @@ import io.github.imitation.cli.experiments.PaperProtocol;
 import io.github.imitation.data.DemonstrationsJsonl;
 import io.github.imitation.data.Trajectory;
 import io.github.imitation.nn.fast.TwoLanes;
+import io.github.imitation.nn.fast.VectorApi;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -188,10 +189,10 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     private JsonNode workload(String classpath, String algo, String env, long budget, Path demoFile, Path scratch)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (io.github.imitation.nn.fast.VectorApi.enabled()) {
-            command.add(io.github.imitation.nn.fast.VectorApi.JVM_OPTION); // the baseline's code has no use for it
+        if (VectorApi.enabled()) {
+            command.add(VectorApi.JVM_OPTION); // the baseline's code has no use for it
         }
-        for (String property : List.of(LEARNER_PROPERTY, TwoLanes.PROPERTY, io.github.imitation.nn.fast.VectorApi.PROPERTY)) {
+        for (String property : List.of(LEARNER_PROPERTY, TwoLanes.PROPERTY, VectorApi.PROPERTY)) {
             String value = System.getProperty(property);
             if (value != null) {
                 // passed on (e.g. IMITATION_JAVA_OPTS=-Dimitation.learner=djl or -Dimitation.learner.threads=1)
@@ -247,7 +248,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         line.put("learner", System.getProperty(LEARNER_PROPERTY, "fast"));
         // today's code: the learner's lanes (the baseline has one), and what the machine gave a second thread
         line.put("lanes", TwoLanes.configuredLanes());
-        line.put("vector_api", io.github.imitation.nn.fast.VectorApi.enabled());
+        line.put("vector_api", VectorApi.enabled());
         var probes = line.putArray("two_core_probe");
         now.twoCores().forEach(p -> probes.add(BenchJson.round(p, 2)));
         line.put("baseline_revision", before == null ? null : before.revision());

@@ -83,9 +83,8 @@ final class VectorKernels {
      * plateau lasts less than C2 takes to compile), at least {@value #WARM_UP_PATIENCE} + 4 and at most
      * {@value #WARM_UP_MAX_ROUNDS} rounds. Every branch is taken (row and column tiles, a tail, too few columns),
      * so that none of them is compiled as a trap that a learner's first call of another shape would hit.
-     * Returns the rounds run.
      */
-    static int warmUp() {
+    static void warmUp() {
         int lanes = LANES;
         float[][] a = new float[6][64];
         float[][] b = new float[64][3 * lanes + 1];
@@ -111,7 +110,6 @@ final class VectorKernels {
             }
             round++;
         }
-        return round;
     }
 
     /**
