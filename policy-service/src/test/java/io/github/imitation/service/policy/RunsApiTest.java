@@ -108,8 +108,13 @@ class RunsApiTest {
             assertEquals(1, v1.version());
             send(producer, run, first); // redelivered: ignored
             send(producer, run, second); // acted with v0 while the learner is at v1, lag 0 allowed: dropped
-            awaitStatus(run, "status.duplicate_batches_dropped", 1);
-            awaitStatus(run, "status.stale_batches_dropped", 1);
+            // Both go to the run's partition after `first`, so once `second` is counted both have been seen.
+            // Kafka delivers at least once: a consumer-group rebalance right after the service started (its
+            // two learner channels join one group) can hand `first` over again before its offset was
+            // committed, and that copy is dropped as a duplicate too; so "at least one", and what matters is
+            // that neither copy moved the learner (version 1, env steps of one batch).
+            awaitStatusAtLeast(run, "status.stale_batches_dropped", 1);
+            awaitStatusAtLeast(run, "status.duplicate_batches_dropped", 1);
             given().get("/api/v1/runs/" + run).then().statusCode(200)
                     .body("status.policy_version", equalTo(1))
                     .body("status.env_steps", equalTo(first.envSteps()))
@@ -154,16 +159,16 @@ class RunsApiTest {
         given().delete("/api/v1/runs/" + run).then().statusCode(200);
     }
 
-    private static void awaitStatus(String run, String path, int expected) throws InterruptedException {
+    private static void awaitStatusAtLeast(String run, String path, int least) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             Integer value = given().get("/api/v1/runs/" + run).then().extract().path(path);
-            if (value != null && value == expected) {
+            if (value != null && value >= least) {
                 return;
             }
             Thread.sleep(200);
         }
-        given().get("/api/v1/runs/" + run).then().body(path, equalTo(expected));
+        given().get("/api/v1/runs/" + run).then().body(path, greaterThanOrEqualTo(least));
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String run, RolloutBatch batch) throws Exception {
