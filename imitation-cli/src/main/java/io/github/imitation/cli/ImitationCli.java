@@ -23,6 +23,11 @@ public final class ImitationCli implements Runnable {
     private static final java.util.logging.Logger DJL_LOGGER = java.util.logging.Logger.getLogger("ai.djl");
     /** DJL probes for CUDA even for the CPU engine and warns when a toolkit is installed without a driver. */
     private static final java.util.logging.Logger DJL_CUDA_LOGGER = java.util.logging.Logger.getLogger("ai.djl.util.cuda");
+    /**
+     * Kafka's clients (the CLI's admin client, producers, consumers) print their whole configuration at INFO when
+     * they start; a command's own lines say where it connects. A broker in this JVM quiets its own loggers.
+     */
+    private static final java.util.logging.Logger KAFKA_LOGGER = java.util.logging.Logger.getLogger("org.apache.kafka");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,6 +38,7 @@ public final class ImitationCli implements Runnable {
         }
         DJL_LOGGER.setLevel(java.util.logging.Level.WARNING);
         DJL_CUDA_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+        KAFKA_LOGGER.setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 

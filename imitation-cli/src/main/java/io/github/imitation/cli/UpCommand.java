@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.algo.ConfigOverrides;
 import io.github.imitation.cli.run.Progress;
 import io.github.imitation.cli.run.RunDirectory;
+import io.github.imitation.cli.up.BrokerProcess;
 import io.github.imitation.cli.up.PipelineClient;
 import io.github.imitation.cli.up.PipelineServices;
 import io.github.imitation.cli.up.Ports;
@@ -14,7 +15,6 @@ import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.EnvKind;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.EnvSpec;
-import io.github.imitation.kafka.EmbeddedKafkaBroker;
 import io.github.imitation.kafka.TopicLayout;
 import io.github.imitation.messages.RunRecord;
 import io.github.imitation.messages.RunSpec;
@@ -155,23 +155,23 @@ public final class UpCommand implements Callable<Integer> {
             }
         }
         long started = System.nanoTime();
-        EmbeddedKafkaBroker broker = null;
+        BrokerProcess broker = bootstrap != null ? null : new BrokerProcess(BrokerProcess.cliJar(projectRoot()), 0,
+                runDir.resolve("kafka"), runDir.resolve("logs").resolve("kafka.log"));
         CountDownLatch stop = new CountDownLatch(1);
         ServiceProcesses processes = new ServiceProcesses(projectRoot(), runDir.resolve("logs"));
         Thread hook = new Thread(() -> {
             stop.countDown();
             processes.close();
+            stopBroker(broker);
         }, "imitation-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             SERVICES.forEach(processes::jar); // fail before starting anything if a service is not built
-            String kafka = bootstrap;
-            if (kafka == null) {
-                broker = EmbeddedKafkaBroker.start(0, runDir.resolve("kafka"));
-                kafka = broker.bootstrapServers();
-            }
+            // A local node runs as a process of its own (with the JIT settings of a process that does not learn).
+            String kafka = broker == null ? bootstrap : broker.startAndAwait(Duration.ofSeconds(120));
             TopicLayout.ensureTopics(kafka);
-            err.println("up: Kafka at " + kafka + (broker == null ? "" : " (embedded, data in " + broker.dataDir() + ")"));
+            err.println("up: Kafka at " + kafka + (broker == null ? "" : " (local node, data in " + broker.dataDir()
+                    + ", log " + broker.log() + ")"));
             List<ServiceProcesses.Service> started2 = startServices(processes, kafka, runDir);
             Map<ServiceProcesses.Service, ServiceProcesses.Check> checks = new LinkedHashMap<>();
             for (ServiceProcesses.Service s : started2) {
@@ -231,14 +231,24 @@ public final class UpCommand implements Callable<Integer> {
                 supervisor.stop();
             }
             processes.close();
-            if (broker != null) {
-                broker.close();
-            }
+            stopBroker(broker);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down: the hook runs anyway
             }
+        }
+    }
+
+    /** Stops the local Kafka node, if this up started one, after the services (they flush to it as they stop). */
+    private static void stopBroker(BrokerProcess broker) {
+        if (broker == null) {
+            return;
+        }
+        try {
+            broker.stop(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

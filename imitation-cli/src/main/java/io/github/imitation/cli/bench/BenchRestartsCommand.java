@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imitation.cli.bench.BenchJson;
 import io.github.imitation.cli.ExpertCache;
 import io.github.imitation.cli.UpCommand;
+import io.github.imitation.cli.up.BrokerProcess;
 import io.github.imitation.cli.up.PipelineClient;
 import io.github.imitation.cli.up.PipelineServices;
 import io.github.imitation.cli.up.Ports;
@@ -19,7 +20,6 @@ import io.github.imitation.onnx.OnnxPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -127,7 +127,7 @@ public final class BenchRestartsCommand implements Callable<Integer> {
         // One free block: the four services' ports, then the broker's.
         int portBase = Ports.freeBlock(PipelineServices.NAMES.size() + 1);
         int kafkaPort = portBase + PipelineServices.NAMES.size();
-        BrokerProcess broker = new BrokerProcess(cliJar(root), kafkaPort, work.resolve("kafka").toAbsolutePath(),
+        BrokerProcess broker = new BrokerProcess(BrokerProcess.cliJar(root), kafkaPort, work.resolve("kafka").toAbsolutePath(),
                 work.resolve("logs").resolve("kafka.log"));
         long benchStart = System.nanoTime();
         try (ServiceProcesses processes = new ServiceProcesses(root, work.resolve("logs"))) {
@@ -146,8 +146,8 @@ public final class BenchRestartsCommand implements Callable<Integer> {
 
     private int runWithFaults(ServiceProcesses processes, BrokerProcess broker, Path root, Path work, int kafkaPort,
             int portBase, long benchStart) throws Exception {
-        broker.start();
-        err.printf(Locale.ROOT, "bench restarts: Kafka at localhost:%d (a process; data in %s)%n", kafkaPort, broker.dataDir);
+        broker.startAndAwait(Duration.ofSeconds(120));
+        err.printf(Locale.ROOT, "bench restarts: Kafka at localhost:%d (a process; data in %s)%n", kafkaPort, broker.dataDir());
         List<ServiceProcesses.Service> services = PipelineServices.start(processes, "localhost:" + kafkaPort, portBase,
                 work.resolve("data"), Map.of());
         Map<ServiceProcesses.Service, ServiceProcesses.Check> ready = new java.util.LinkedHashMap<>();
@@ -412,74 +412,5 @@ public final class BenchRestartsCommand implements Callable<Integer> {
 
     private static String number(JsonNode n) {
         return n.isNumber() ? String.format(Locale.ROOT, "%,.0f", n.asDouble()) : "-";
-    }
-
-    /** The CLI's own jar (to run {@code imitation kafka} as a process of its own), or the built one in the checkout. */
-    private static Path cliJar(Path root) throws URISyntaxException {
-        Path self = Path.of(BenchRestartsCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
-            return self;
-        }
-        Path built = root.resolve("imitation-cli").resolve("target").resolve("imitation-cli.jar");
-        if (!Files.isRegularFile(built)) {
-            throw new IllegalStateException("no CLI jar at " + built + "; build it with ./mvnw -pl imitation-cli -am package");
-        }
-        return built;
-    }
-
-    /** {@code imitation kafka --port P --data-dir D} as a process of its own, killable with SIGKILL and restartable. */
-    private static final class BrokerProcess {
-        final Path jar;
-        final int port;
-        final Path dataDir;
-        final Path log;
-        Process process;
-        long logOffset;
-
-        BrokerProcess(Path jar, int port, Path dataDir, Path log) {
-            this.jar = jar;
-            this.port = port;
-            this.dataDir = dataDir;
-            this.log = log;
-        }
-
-        /** Starts the node and returns at once; {@link #isReady()} tells when it serves. */
-        void start() throws IOException, InterruptedException {
-            logOffset = Files.exists(log) ? Files.size(log) : 0;
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                    "-jar", jar.toString(), "kafka", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            if (logOffset == 0) { // the first start: wait here, nothing runs without the broker
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (!isReady()) {
-                    if (!process.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the Kafka node did not start; see " + log);
-                    }
-                    Thread.sleep(200);
-                }
-            }
-        }
-
-        /** Whether this start of the node has printed its ready line. */
-        boolean isReady() {
-            try {
-                if (!process.isAlive() || !Files.exists(log)) {
-                    return false;
-                }
-                byte[] all = Files.readAllBytes(log);
-                String tail = new String(all, (int) Math.min(logOffset, all.length), (int) (all.length - Math.min(logOffset, all.length)),
-                        StandardCharsets.UTF_8);
-                return tail.contains("kafka: bootstrap servers");
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        void kill() throws InterruptedException {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly().waitFor();
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@ import io.github.imitation.nn.fast.FastAdam;
 import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
 import io.github.imitation.nn.fast.TwoLanes;
+import io.github.imitation.nn.fast.VectorApi;
 import io.github.imitation.policy.ActionSampling;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -81,6 +82,10 @@ final class FastPpoNetworks implements PpoNetworks {
         parameters.changed();
         this.optimizer = new FastAdam(parameters, (float) config.learningRate(), adamEpsilon);
         this.lanes = lanes;
+        // Per env step: each update epoch's forward and backward pass (2 + 4 operations per weight and row), and
+        // the forward passes of acting and of the update's value and probability bootstraps.
+        VectorApi.expectWork((double) config.totalTimesteps() * (policy.parameterCount() + value.parameterCount())
+                * (6.0 * config.updateEpochs() + 4.0));
         this.logStdGradient = new double[outputSize];
         this.std = new double[outputSize];
         this.row = new float[outputSize];

@@ -79,6 +79,27 @@ final class Kernels {
         return false;
     }
 
+    /**
+     * A run that knows it will do at least this many operations in the products buys the vector kernels at its
+     * start instead of renting the scalar ones first: with the horizon known, the switch (the JIT's ~1 CPU s, about
+     * {@link #VECTOR_AFTER_FLOPS} of scalar work) pays for itself once the run does more than ~2.25 times that
+     * (the vector kernels are ~1.8x on the products), and then renting first would only waste the first
+     * {@link #VECTOR_AFTER_FLOPS} at the slower speed.
+     */
+    static final long BUY_AT_START_FLOPS = 5 * VECTOR_AFTER_FLOPS / 2;
+
+    /** See {@link VectorApi#expectWork}. */
+    static void expectWork(double flops) {
+        if (buysAtStart(flops)) {
+            startVectorWarmUp();
+        }
+    }
+
+    /** Whether a run expecting {@code flops} operations in the products switches at its start. */
+    static boolean buysAtStart(double flops) {
+        return VECTOR && flops >= BUY_AT_START_FLOPS;
+    }
+
     /** Starts the vector kernels' warm-up on a background thread, once; {@link #vector()} turns true when done. */
     static void startVectorWarmUp() {
         if (!VECTOR || !WARM_UP_STARTED.compareAndSet(false, true)) {

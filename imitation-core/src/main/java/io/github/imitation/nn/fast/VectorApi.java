@@ -19,6 +19,17 @@ public final class VectorApi {
     private VectorApi() {
     }
 
+    /**
+     * Tells the kernels that a run about to start will do about {@code flops} floating-point operations in
+     * matrix products (its budget times the work per env step). A run long enough to pay for the vector
+     * kernels' warm-up starts it now, rather than after the first {@code 10^11} operations on the scalar
+     * kernels that a run of unknown length waits for; shorter ones change nothing. The numbers are the same
+     * either way; a JVM without the module ignores the call.
+     */
+    public static void expectWork(double flops) {
+        Kernels.expectWork(flops);
+    }
+
     /** Whether this JVM's products use the vector kernels (once warm; see {@link Kernels}). */
     public static boolean enabled() {
         return Kernels.VECTOR;

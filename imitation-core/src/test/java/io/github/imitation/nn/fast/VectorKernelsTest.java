@@ -2,6 +2,7 @@ package io.github.imitation.nn.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -85,6 +86,15 @@ class VectorKernelsTest {
         for (int r = 0; r < rows; r++) {
             assertArrayEquals(expected[r], c[r], "row " + r);
         }
+    }
+
+    @Test
+    void onlyARunThatExpectsEnoughWorkSwitchesAtItsStart() {
+        // Past ~2.25x the rental threshold the switch pays for itself; below it the scalar kernels are rented first.
+        assertFalse(Kernels.buysAtStart(Kernels.VECTOR_AFTER_FLOPS));
+        assertFalse(Kernels.buysAtStart(Kernels.BUY_AT_START_FLOPS - 1.0));
+        assertEquals(Kernels.VECTOR, Kernels.buysAtStart(Kernels.BUY_AT_START_FLOPS));
+        assertEquals(Kernels.VECTOR, Kernels.buysAtStart(1e13));
     }
 
     /** Starts the vector kernels' warm-up if it has not started and waits until the products use them. */
