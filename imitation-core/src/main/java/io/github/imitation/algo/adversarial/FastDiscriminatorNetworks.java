@@ -257,7 +257,7 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
 
     @Override
     public void step() {
-        optimizer.step(0);
+        optimizer.step(0, lanes);
     }
 
     @Override

@@ -341,7 +341,7 @@ final class FastPpoNetworks implements PpoNetworks {
 
     @Override
     public void step() {
-        optimizer.step(config.maxGradNorm());
+        optimizer.step(config.maxGradNorm(), lanes);
     }
 
     @Override

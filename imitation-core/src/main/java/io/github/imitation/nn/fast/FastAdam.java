@@ -15,6 +15,7 @@ public final class FastAdam {
 
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
+    private static final TwoLanes ONE_LANE = TwoLanes.sequential();
 
     private final FlatParameters parameters;
     private final float epsilon;
@@ -69,21 +70,46 @@ public final class FastAdam {
      * Adam step and clears the gradients. Returns the norm before clipping.
      */
     public double step(double maxNorm) {
-        float[] w = parameters.values();
+        return step(maxNorm, ONE_LANE);
+    }
+
+    /**
+     * {@link #step(double)} with the update split between two lanes: the first half of the buffer on one, the
+     * second on the other. Each element's arithmetic is the same either way, so are the results, to the bit; the
+     * norm, a sum over the whole buffer in a fixed order, is taken first on this thread.
+     */
+    public double step(double maxNorm, TwoLanes lanes) {
         float[] g = parameters.gradients();
         double norm = gradientNorm();
-        if (maxNorm > 0 && norm > maxNorm) {
-            float scale = (float) (maxNorm / (norm + 1e-6));
-            for (int i = 0; i < g.length; i++) {
-                g[i] *= scale;
-            }
-        }
+        float scale = maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + 1e-6)) : 1f;
         steps++;
         double coef1 = 1.0 - Math.pow(BETA1, steps);
         double coef2 = 1.0 - Math.pow(BETA2, steps);
         float rate = (float) (learningRate * Math.sqrt(coef2) / coef1);
         if (!Float.isFinite(rate)) {
             throw new IllegalStateException("learning rate is NaN or infinite");
+        }
+        int split = g.length >= 2 * SPLIT_AT_LEAST ? (g.length / 2) & ~15 : g.length;
+        if (split == g.length) {
+            update(0, g.length, scale, rate);
+        } else {
+            lanes.run(() -> update(0, split, scale, rate), () -> update(split, g.length, scale, rate));
+        }
+        parameters.changed();
+        return norm;
+    }
+
+    /** Below this many parameters per half the update stays on one lane (a hand-off costs more than it saves). */
+    private static final int SPLIT_AT_LEAST = 16_384;
+
+    /** Clip (when {@code scale} is not 1) and Adam on {@code [from, to)}; clears those gradients. */
+    private void update(int from, int to, float scale, float rate) {
+        float[] w = parameters.values();
+        float[] g = parameters.gradients();
+        if (scale != 1f) {
+            for (int i = from; i < to; i++) {
+                g[i] *= scale;
+            }
         }
         float b1 = BETA1;
         float b2 = BETA2;
@@ -92,7 +118,7 @@ public final class FastAdam {
         float eps = epsilon;
         float[] m = mean;
         float[] v = variance;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i];
             float mi = Math.fma(gi, c1, m[i] * b1);
             float vi = v[i] * b2 + c2 * gi * gi;
@@ -101,8 +127,6 @@ public final class FastAdam {
             w[i] = w[i] - mi * rate / ((float) Math.sqrt(vi) + eps);
             g[i] = 0f;
         }
-        parameters.changed();
-        return norm;
     }
 
     /** Clears the gradients without a step. */
