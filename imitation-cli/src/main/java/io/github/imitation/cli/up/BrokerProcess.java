@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  * A local Kafka node as a process of its own: {@code imitation kafka --port P --data-dir D} from this CLI's jar,
  * logging to a file. {@code up} runs its broker this way, and {@code bench restarts} kills and restarts it.
  *
- * <p>The node runs with the C1 compiler only ({@link JitTiers#C1_ONLY}): a broker's work on a machine shared with
- * the pipeline is request handling, for which C1's code does as well as C2's (measured in {@code up}: the same
- * CPU in the request handlers), and C2 would spend ~5 CPU seconds of a 40 s run compiling it.
+ * <p>The node runs with {@link LocalJvmOptions#forBroker} (C1 only, the serial collector): its work on a machine
+ * shared with the pipeline is request handling, for which C1's code does as well as C2's (measured in {@code up}:
+ * the same CPU in the request handlers), and C2 would spend ~5 CPU seconds of a 40 s run compiling it.
  */
 public final class BrokerProcess {
 
@@ -70,7 +70,7 @@ public final class BrokerProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        command.addAll(JitTiers.C1_ONLY);
+        command.addAll(LocalJvmOptions.forBroker());
         command.addAll(List.of("-jar", jar.toString(), "kafka", "--port", Integer.toString(bind), "--data-dir", dataDir.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -124,7 +124,7 @@ public final class ServiceProcesses implements AutoCloseable {
         command.add(VectorApi.JVM_OPTION); // the learner's and the discriminator's vector kernels
         // The services share this machine's cores: a learner's second lane would only take CPU from the others.
         command.add("-D" + TwoLanes.PROPERTY + "=1");
-        command.addAll(JitTiers.forService(module));
+        command.addAll(LocalJvmOptions.forService(module, properties));
         // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS;
         // for one service, IMITATION_<MODULE>_JAVA_OPTS (e.g. IMITATION_ROLLOUT_SERVICE_JAVA_OPTS), after those.
         for (String variable : List.of("IMITATION_SERVICE_JAVA_OPTS", javaOptsVariable(module))) {
