@@ -191,7 +191,7 @@ public final class UpCommand implements Callable<Integer> {
             commandSpec.commandLine().getOut().println("console: " + url(3) + "/");
             commandSpec.commandLine().getOut().flush();
             // From here on a service that exits is started again, as a Deployment would (one line on stderr each).
-            supervisor = io.github.imitation.cli.up.Supervisor.start(processes, err);
+            supervisor = io.github.imitation.cli.up.Supervisor.start(processes, broker, err);
             PipelineClient client = new PipelineClient(url(0), url(3));
             ObjectNode spec = Json.mapper().createObjectNode();
             String runId = "up-" + env.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-" + algo + "-"

@@ -28,9 +28,11 @@ public final class BrokerProcess {
     private final int port;
     private final Path dataDir;
     private final Path log;
-    private Process process;
+    private volatile Process process;
     private long logOffset;
-    private String bootstrapServers;
+    private volatile String bootstrapServers;
+    /** Set by {@link #stop}: a stopped node is not started again. */
+    private volatile boolean stopped;
 
     /**
      * @param jar     the CLI's jar ({@link #cliJar})
@@ -62,8 +64,14 @@ public final class BrokerProcess {
         return built;
     }
 
-    /** Starts the node and returns at once; {@link #isReady()} tells when it serves. */
-    public void start() throws IOException {
+    /**
+     * Starts the node and returns at once; {@link #isReady()} tells when it serves. A start after the first uses
+     * the port the first one bound. Does nothing once {@link #stop} was called.
+     */
+    public synchronized void start() throws IOException {
+        if (stopped) {
+            return;
+        }
         Files.createDirectories(log.toAbsolutePath().getParent());
         logOffset = Files.exists(log) ? Files.size(log) : 0;
         int bind = bootstrapServers == null ? port : Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
@@ -128,8 +136,31 @@ public final class BrokerProcess {
         }
     }
 
-    /** SIGTERM (the node closes its logs and leaves cleanly), then SIGKILL after {@code grace}. */
+    /** Whether {@link #stop} was called: the node is meant to be down. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Whether the node's process is running (started and not exited). */
+    public boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** The exit code of the node's process, once it has exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM (the node closes its logs and leaves cleanly), then SIGKILL after {@code grace}; not started again. */
     public void stop(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            stopped = true;
+        }
         if (process == null || !process.isAlive()) {
             return;
         }
