@@ -80,7 +80,7 @@ class UpIsolationTest {
             }
             String firstRun = JSON.readTree(first.resolve("summary.json").toFile()).get("run_id").asText();
             Set<Long> before = children();
-            assertEquals(5, before.size(), "the first up's four services and its inference endpoint");
+            assertEquals(6, before.size(), "the first up's Kafka node, four services and inference endpoint");
 
             // The same ports again: refused before anything starts.
             Path second = dir.resolve("second");

@@ -204,6 +204,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Topics come from TopicLayout with their configs; a typo in a topic name must fail, not
         // silently create a topic with default settings.
         props.put("auto.create.topics.enable", "false");
+        // Request threads for the cores there are: Kafka's defaults (8 I/O, 3 network threads) are for a server of
+        // its own, and a local node shares a few cores with the pipeline's services.
+        int cores = Runtime.getRuntime().availableProcessors();
+        props.put("num.io.threads", String.valueOf(Math.max(2, Math.min(8, cores))));
+        props.put("num.network.threads", String.valueOf(Math.max(1, Math.min(3, cores / 2))));
         return props;
     }
 
