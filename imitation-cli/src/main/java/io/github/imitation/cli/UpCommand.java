@@ -167,7 +167,7 @@ public final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             SERVICES.forEach(processes::jar); // fail before starting anything if a service is not built
-            // A local node runs as a process of its own (with the JIT settings of a process that does not learn).
+            // A local node runs as a process of its own, with LocalJvmOptions.forBroker(); the supervisor restarts it.
             String kafka = broker == null ? bootstrap : broker.startAndAwait(Duration.ofSeconds(120));
             TopicLayout.ensureTopics(kafka);
             err.println("up: Kafka at " + kafka + (broker == null ? "" : " (local node, data in " + broker.dataDir()
