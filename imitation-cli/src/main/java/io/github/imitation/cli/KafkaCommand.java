@@ -23,6 +23,9 @@ final class KafkaCommand implements Callable<Integer> {
     /** How long the shutdown hook lets the node take to stop before the JVM exits anyway. */
     private static final long SHUTDOWN_WAIT_SECONDS = 30;
 
+    /** How long the node outlives its ended parent (--parent-pid): the parent's services stop first. */
+    private static final long PARENT_GONE_GRACE_SECONDS = 10;
+
     @Option(names = "--port", defaultValue = "9092",
             description = "client port on localhost; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int port;
@@ -31,9 +34,30 @@ final class KafkaCommand implements Callable<Integer> {
             description = "where Kafka keeps its data, kept across restarts (default: a temporary directory, deleted on exit)")
     Path dataDir;
 
+    @Option(names = "--parent-pid", hidden = true,
+            description = "stop when this process ends (how up and bench restarts start their node)")
+    Long parentPid;
+
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stopRequested = new CountDownLatch(1);
+        if (parentPid != null) {
+            // A killed up must not leave its node running: stop as on Ctrl-C once the parent has ended.
+            Thread watch = new Thread(() -> {
+                ProcessHandle.of(parentPid).ifPresent(parent -> parent.onExit().join());
+                System.err.printf("kafka: the process that started this node (pid %d) is gone; stopping in %d s%n",
+                        parentPid, PARENT_GONE_GRACE_SECONDS);
+                try {
+                    // The services it started stop at the same moment: let them close their clients on a live node.
+                    Thread.sleep(PARENT_GONE_GRACE_SECONDS * 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stopRequested.countDown();
+            }, "imitation-kafka-parent-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C runs the shutdown hooks; this one hands the stop to serve() and waits for the node to
         // close, since the JVM exits as soon as the hooks return.

@@ -79,7 +79,8 @@ public final class BrokerProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.addAll(LocalJvmOptions.forBroker());
-        command.addAll(List.of("-jar", jar.toString(), "kafka", "--port", Integer.toString(bind), "--data-dir", dataDir.toString()));
+        command.addAll(List.of("-jar", jar.toString(), "kafka", "--port", Integer.toString(bind), "--data-dir", dataDir.toString(),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }

@@ -53,6 +53,12 @@ public final class ServiceProcesses implements AutoCloseable {
 
     private static final JsonMapper JSON = new JsonMapper();
 
+    /**
+     * The system property that ties a service to this process: service-support's {@code ParentProcessWatch} stops
+     * the service when the pid it names has ended, so a killed {@code up} leaves no pipeline behind.
+     */
+    static final String PARENT_PID_PROPERTY = "imitation.parent-pid";
+
     private final Path root;
     private final Path logDir;
     private final List<Service> services = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -136,6 +142,8 @@ public final class ServiceProcesses implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + port);
         String instanceId = session + "-" + instanceName;
         command.add("-Dimitation.instance-id=" + instanceId);
+        // The service ends when this process does (service-support's ParentProcessWatch reads the property).
+        command.add("-D" + PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
