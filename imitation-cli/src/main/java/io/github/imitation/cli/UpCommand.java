@@ -111,7 +111,7 @@ public final class UpCommand implements Callable<Integer> {
     CommandSpec commandSpec;
 
     /** Restarts services that exit once the pipeline is up; null before. */
-    private io.github.imitation.cli.up.Supervisor supervisor;
+    private volatile io.github.imitation.cli.up.Supervisor supervisor;
 
     @Override
     public Integer call() throws Exception {
@@ -161,6 +161,9 @@ public final class UpCommand implements Callable<Integer> {
         ServiceProcesses processes = new ServiceProcesses(projectRoot(), runDir.resolve("logs"));
         Thread hook = new Thread(() -> {
             stop.countDown();
+            if (supervisor != null) {
+                supervisor.stop(); // the services' and the node's exits from here on are intended
+            }
             processes.close();
             stopBroker(broker);
         }, "imitation-up-shutdown");

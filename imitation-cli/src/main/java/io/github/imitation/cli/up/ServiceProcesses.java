@@ -87,6 +87,11 @@ public final class ServiceProcesses implements AutoCloseable {
         return "IMITATION_" + module.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_JAVA_OPTS";
     }
 
+    /** Whether {@link #close} has begun: the processes are being stopped on purpose. */
+    public boolean closing() {
+        return closing;
+    }
+
     /** The runnable jar of a service module, or an error saying how to build it. */
     public Path jar(String module) {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");

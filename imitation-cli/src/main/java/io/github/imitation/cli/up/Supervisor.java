@@ -61,6 +61,9 @@ public final class Supervisor implements Runnable {
     @Override
     public void run() {
         while (!stopped) {
+            if (processes.closing()) {
+                return; // shutting down (Ctrl-C, SIGTERM): the exits are intended, not crashes
+            }
             if (broker != null) {
                 superviseBroker();
             }
@@ -73,7 +76,7 @@ public final class Supervisor implements Runnable {
                     }
                     continue;
                 }
-                if (stopped) {
+                if (stopped || processes.closing()) {
                     return;
                 }
                 restart(service);
