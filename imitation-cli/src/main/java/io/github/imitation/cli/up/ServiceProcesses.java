@@ -136,6 +136,8 @@ public final class ServiceProcesses implements AutoCloseable {
         // The services share this machine's cores: a learner's second lane would only take CPU from the others.
         command.add("-D" + TwoLanes.PROPERTY + "=1");
         command.addAll(LocalJvmOptions.forService(module, properties));
+        // A JVM crash report goes next to the service's log, not into the directory up was started from.
+        command.add("-XX:ErrorFile=" + logDir.toAbsolutePath().resolve(instanceName + "-hs_err_pid%p.log"));
         // Extra JVM options for every service process (a profiler, a larger heap): IMITATION_SERVICE_JAVA_OPTS;
         // for one service, IMITATION_<MODULE>_JAVA_OPTS (e.g. IMITATION_ROLLOUT_SERVICE_JAVA_OPTS), after those.
         for (String variable : List.of("IMITATION_SERVICE_JAVA_OPTS", javaOptsVariable(module))) {
