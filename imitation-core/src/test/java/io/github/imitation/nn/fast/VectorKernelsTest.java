@@ -44,7 +44,8 @@ class VectorKernelsTest {
     @ParameterizedTest(name = "{0}x{1} times {1}x{2}")
     @CsvSource({
         "64, 64, 256", "64, 4, 256", "2, 64, 256", "6, 8, 64", "64, 256, 65", "2, 256, 65", "6, 256, 65",
-        "64, 256, 5", "4, 16, 47", "10, 12, 31", "2, 3, 16", "256, 256, 128", "8, 1, 33", "2, 8, 3"
+        "64, 256, 5", "4, 16, 47", "10, 12, 31", "2, 3, 16", "256, 256, 128", "8, 1, 33", "2, 8, 3",
+        "6, 5, 80", "10, 12, 112", "4, 7, 129", "2, 9, 64"
     })
     void vectorProductsEqualTheScalarDefinition(int rows, int inner, int cols) throws InterruptedException {
         SplittableRandom random = new SplittableRandom(rows * 1_000_003L + inner * 1009L + cols);
