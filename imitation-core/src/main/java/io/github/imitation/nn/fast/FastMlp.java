@@ -453,8 +453,13 @@ public final class FastMlp {
             float[][] rows = weights[l];
             float[][] cols = transposed[l];
             for (int o = 0; o < out; o++) {
+                System.arraycopy(values, w + o * in, rows[o], 0, in);
+            }
+            // four rows at a time (each write of the transpose fills four neighbouring floats), then the rest
+            int blocked = out & ~3;
+            Kernels.transpose(rows, blocked, in, cols);
+            for (int o = blocked; o < out; o++) {
                 float[] row = rows[o];
-                System.arraycopy(values, w + o * in, row, 0, in);
                 for (int i = 0; i < in; i++) {
                     cols[i][o] = row[i];
                 }
