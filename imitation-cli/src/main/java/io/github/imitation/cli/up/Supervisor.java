@@ -60,26 +60,16 @@ public final class Supervisor implements Runnable {
 
     @Override
     public void run() {
+        Supervised node = broker == null ? null : new Node(broker);
         while (!stopped) {
             if (processes.closing()) {
                 return; // shutting down (Ctrl-C, SIGTERM): the exits are intended, not crashes
             }
-            if (broker != null) {
-                superviseBroker();
+            if (node != null) {
+                supervise(node);
             }
             for (ServiceProcesses.Service service : processes.services()) {
-                long now = System.currentTimeMillis();
-                startedAt.putIfAbsent(service.name(), now);
-                if (service.process().isAlive()) {
-                    if (now - startedAt.get(service.name()) > STABLE_MS) {
-                        backoff.remove(service.name());
-                    }
-                    continue;
-                }
-                if (stopped || processes.closing()) {
-                    return;
-                }
-                restart(service);
+                supervise(new Service(service));
             }
             try {
                 Thread.sleep(500);
@@ -89,68 +79,148 @@ public final class Supervisor implements Runnable {
         }
     }
 
-    private void superviseBroker() {
-        long now = System.currentTimeMillis();
-        startedAt.putIfAbsent(BROKER, now);
-        if (broker.isAlive()) {
-            if (now - startedAt.get(BROKER) > STABLE_MS) {
-                backoff.remove(BROKER);
-            }
-            return;
+    /** One process the supervisor keeps running: a service, or the local Kafka node. */
+    private interface Supervised {
+        /** The key of its back-off and restart count. */
+        String name();
+
+        /** How the lines on stderr call it. */
+        String label();
+
+        boolean alive();
+
+        /** Stopped on purpose: not to be started again. */
+        boolean retired();
+
+        int exitValue();
+
+        Object log();
+
+        /** Starts it again; "(pid N) on WHERE" for the line on stderr, or null if it did not start. */
+        String relaunch() throws java.io.IOException;
+    }
+
+    private final class Service implements Supervised {
+        private final ServiceProcesses.Service service;
+
+        Service(ServiceProcesses.Service service) {
+            this.service = service;
         }
-        if (stopped || broker.stopped()) {
-            return;
+
+        @Override
+        public String name() {
+            return service.name();
         }
-        long delay = backoff.getOrDefault(BROKER, MIN_BACKOFF_MS);
-        backoff.put(BROKER, Math.min(delay * 2, MAX_BACKOFF_MS));
-        int count;
-        synchronized (this) {
-            count = restarts.merge(BROKER, 1, Integer::sum);
+
+        @Override
+        public String label() {
+            return service.name();
         }
-        err.printf("up: the Kafka node exited with code %d; starting it again in %.0f s (restart %d; log %s)%n",
-                broker.exitValue(), delay / 1000.0, count, broker.log());
-        try {
-            Thread.sleep(delay);
-            if (stopped) {
-                return;
-            }
-            broker.start();
-            if (broker.isAlive()) {
-                startedAt.put(BROKER, System.currentTimeMillis());
-                err.printf("up: the Kafka node started again (pid %d) on %s%n", broker.pid(), broker.bootstrapServers());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopped = true;
-        } catch (java.io.IOException | RuntimeException e) {
-            err.println("up: cannot start the Kafka node again: " + e.getMessage());
+
+        @Override
+        public boolean alive() {
+            return service.process().isAlive();
+        }
+
+        @Override
+        public boolean retired() {
+            return processes.closing();
+        }
+
+        @Override
+        public int exitValue() {
+            return service.process().exitValue();
+        }
+
+        @Override
+        public Object log() {
+            return service.log();
+        }
+
+        @Override
+        public String relaunch() throws java.io.IOException {
+            ServiceProcesses.Service fresh = processes.restart(service);
+            return fresh == null ? null : "(pid " + fresh.process().pid() + ") on port " + fresh.port();
         }
     }
 
-    private void restart(ServiceProcesses.Service dead) {
-        long delay = backoff.getOrDefault(dead.name(), MIN_BACKOFF_MS);
-        backoff.put(dead.name(), Math.min(delay * 2, MAX_BACKOFF_MS));
+    private record Node(BrokerProcess broker) implements Supervised {
+        @Override
+        public String name() {
+            return BROKER;
+        }
+
+        @Override
+        public String label() {
+            return "the Kafka node";
+        }
+
+        @Override
+        public boolean alive() {
+            return broker.isAlive();
+        }
+
+        @Override
+        public boolean retired() {
+            return broker.stopped();
+        }
+
+        @Override
+        public int exitValue() {
+            return broker.exitValue();
+        }
+
+        @Override
+        public Object log() {
+            return broker.log();
+        }
+
+        @Override
+        public String relaunch() throws java.io.IOException {
+            broker.start();
+            return broker.isAlive() ? "(pid " + broker.pid() + ") on " + broker.bootstrapServers() : null;
+        }
+    }
+
+    /**
+     * Leaves a live process alone (and forgets its back-off once it has been up for {@link #STABLE_MS}); starts a
+     * dead one again after its back-off, which doubles up to {@link #MAX_BACKOFF_MS} while it keeps dying.
+     */
+    private void supervise(Supervised process) {
+        long now = System.currentTimeMillis();
+        startedAt.putIfAbsent(process.name(), now);
+        if (process.alive()) {
+            if (now - startedAt.get(process.name()) > STABLE_MS) {
+                backoff.remove(process.name());
+            }
+            return;
+        }
+        if (stopped || processes.closing() || process.retired()) {
+            return;
+        }
+        long delay = backoff.getOrDefault(process.name(), MIN_BACKOFF_MS);
+        backoff.put(process.name(), Math.min(delay * 2, MAX_BACKOFF_MS));
         int count;
         synchronized (this) {
-            count = restarts.merge(dead.name(), 1, Integer::sum);
+            count = restarts.merge(process.name(), 1, Integer::sum);
         }
-        err.printf("up: %s exited with code %d; starting it again in %.0f s (restart %d; log %s)%n", dead.name(),
-                dead.process().exitValue(), delay / 1000.0, count, dead.log());
+        err.printf("up: %s exited with code %d; starting it again in %.0f s (restart %d; log %s)%n", process.label(),
+                process.exitValue(), delay / 1000.0, count, process.log());
         try {
             Thread.sleep(delay);
             if (stopped) {
                 return;
             }
-            ServiceProcesses.Service fresh = processes.restart(dead);
-            if (fresh != null) {
-                startedAt.put(fresh.name(), System.currentTimeMillis());
-                err.printf("up: %s started again (pid %d) on port %d%n", fresh.name(), fresh.process().pid(), fresh.port());
+            String where = process.relaunch();
+            if (where != null) {
+                startedAt.put(process.name(), System.currentTimeMillis());
+                err.printf("up: %s started again %s%n", process.label(), where);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped = true;
         } catch (java.io.IOException | RuntimeException e) {
-            err.println("up: cannot start " + dead.name() + " again: " + e.getMessage());
+            err.println("up: cannot start " + process.label() + " again: " + e.getMessage());
         }
     }
 }
