@@ -190,7 +190,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (VectorApi.enabled()) {
-            command.add(VectorApi.JVM_OPTION); // the baseline's code has no use for it
+            command.addAll(VectorApi.jvmOptions()); // the baseline's code has no use for them
         }
         for (String property : List.of(LEARNER_PROPERTY, TwoLanes.PROPERTY, VectorApi.PROPERTY)) {
             String value = System.getProperty(property);

@@ -132,7 +132,7 @@ public final class ServiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        command.add(VectorApi.JVM_OPTION); // the learner's and the discriminator's vector kernels
+        command.addAll(VectorApi.jvmOptions()); // the learner's and the discriminator's vector kernels
         // The services share this machine's cores: a learner's second lane would only take CPU from the others.
         command.add("-D" + TwoLanes.PROPERTY + "=1");
         command.addAll(LocalJvmOptions.forService(module, properties));

@@ -74,6 +74,23 @@ class VectorKernelsTest {
     }
 
     @Test
+    void everyLauncherGivesTheVectorKernelsTheirJvmOptions() throws java.io.IOException {
+        // VectorApi.jvmOptions() is the source; the launcher script, the k8s ConfigMap and the build's test JVMs
+        // (this one) must say the same, token for token.
+        java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath().getParent();
+        String launcher = java.nio.file.Files.readString(root.resolve("imitation"));
+        String configMap = java.nio.file.Files.readString(root.resolve("k8s/base/config.yaml"));
+        java.util.List<String> thisJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String option : VectorApi.jvmOptions()) {
+            assertTrue(launcher.contains(" " + option + " "), "./imitation lacks " + option);
+            assertTrue(configMap.contains(" " + option), "k8s/base/config.yaml lacks " + option);
+            if (!option.startsWith("--add-modules")) { // the JVM lists that one as --add-modules=... too, but split
+                assertTrue(thisJvm.contains(option), "the test JVM (pom.xml imitation.jvm.args) lacks " + option + ": " + thisJvm);
+            }
+        }
+    }
+
+    @Test
     void theTailLeavesColumnsPastColsAlone() {
         int rows = 6;
         int inner = 9;
