@@ -31,6 +31,8 @@ public final class BrokerProcess {
     private volatile Process process;
     private long logOffset;
     private volatile String bootstrapServers;
+    /** The client port the first start bound (restarts bind it again); 0 before the node has served. */
+    private volatile int boundPort;
     /** Set by {@link #stop}: a stopped node is not started again. */
     private volatile boolean stopped;
 
@@ -74,10 +76,12 @@ public final class BrokerProcess {
         }
         Files.createDirectories(log.toAbsolutePath().getParent());
         logOffset = Files.exists(log) ? Files.size(log) : 0;
-        int bind = bootstrapServers == null ? port : Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+        int bind = boundPort > 0 ? boundPort : port;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        // a crash report goes next to the node's log, not into the directory up was started from
+        command.add("-XX:ErrorFile=" + log.toAbsolutePath().resolveSibling("kafka-hs_err_pid%p.log"));
         command.addAll(LocalJvmOptions.forBroker());
         command.addAll(List.of("-jar", jar.toString(), "kafka", "--port", Integer.toString(bind), "--data-dir", dataDir.toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
@@ -111,6 +115,7 @@ public final class BrokerProcess {
                 return false;
             }
             bootstrapServers = ready.group(1);
+            boundPort = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
             return true;
         } catch (IOException e) {
             return false;
