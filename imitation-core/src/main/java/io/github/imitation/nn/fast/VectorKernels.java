@@ -251,7 +251,10 @@ final class VectorKernels {
         s33.intoArray(c3, j3);
     }
 
-    /** {@link #tile4x4} for the last two rows when rows is not a multiple of 4 (a value network's single output). */
+    /**
+     * {@link #tile4x4} for the last two rows when rows is not a multiple of 4 (a value network's single output): a
+     * copy of its first half, as {@link #tile2x2} is of {@link #tile4x2}, for the same reason.
+     */
     private static void tile2x4(float[][] a, float[][] b, float[][] c, int r, int inner, int j) {
         int lanes = LANES;
         int j1 = j + lanes;
