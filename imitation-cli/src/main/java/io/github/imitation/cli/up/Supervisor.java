@@ -60,7 +60,7 @@ public final class Supervisor implements Runnable {
 
     @Override
     public void run() {
-        Supervised node = broker == null ? null : new Node(broker);
+        Supervised node = broker == null ? null : new SupervisedNode(broker);
         while (!stopped) {
             if (processes.closing()) {
                 return; // shutting down (Ctrl-C, SIGTERM): the exits are intended, not crashes
@@ -69,7 +69,7 @@ public final class Supervisor implements Runnable {
                 supervise(node);
             }
             for (ServiceProcesses.Service service : processes.services()) {
-                supervise(new Service(service));
+                supervise(new SupervisedService(service));
             }
             try {
                 Thread.sleep(500);
@@ -89,7 +89,7 @@ public final class Supervisor implements Runnable {
 
         boolean alive();
 
-        /** Stopped on purpose: not to be started again. */
+        /** Stopped on purpose (beyond all processes closing): not to be started again. */
         boolean retired();
 
         int exitValue();
@@ -100,10 +100,10 @@ public final class Supervisor implements Runnable {
         String relaunch() throws java.io.IOException;
     }
 
-    private final class Service implements Supervised {
+    private final class SupervisedService implements Supervised {
         private final ServiceProcesses.Service service;
 
-        Service(ServiceProcesses.Service service) {
+        SupervisedService(ServiceProcesses.Service service) {
             this.service = service;
         }
 
@@ -124,7 +124,7 @@ public final class Supervisor implements Runnable {
 
         @Override
         public boolean retired() {
-            return processes.closing();
+            return false; // services retire all at once, when the processes close (supervise checks that)
         }
 
         @Override
@@ -144,7 +144,7 @@ public final class Supervisor implements Runnable {
         }
     }
 
-    private record Node(BrokerProcess broker) implements Supervised {
+    private record SupervisedNode(BrokerProcess broker) implements Supervised {
         @Override
         public String name() {
             return BROKER;

@@ -27,12 +27,12 @@ public final class VectorApi {
     public static final List<String> JIT_OPTIONS = List.of("-XX:CompileCommand=quiet",
             "-XX:CompileCommand=CompileThresholdScaling,io.github.imitation.nn.fast.VectorKernels::*,0.05");
 
+    private static final List<String> JVM_OPTIONS = java.util.stream.Stream
+            .concat(java.util.stream.Stream.of(JVM_OPTION), JIT_OPTIONS.stream()).toList();
+
     /** What every JVM that may learn gets: {@link #JVM_OPTION}, then {@link #JIT_OPTIONS}. */
     public static List<String> jvmOptions() {
-        List<String> options = new java.util.ArrayList<>();
-        options.add(JVM_OPTION);
-        options.addAll(JIT_OPTIONS);
-        return List.copyOf(options);
+        return JVM_OPTIONS;
     }
 
     /** System property: {@code false} keeps the scalar kernels even when the module is there. */

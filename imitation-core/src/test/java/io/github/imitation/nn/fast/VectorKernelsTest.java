@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -74,19 +79,17 @@ class VectorKernelsTest {
     }
 
     @Test
-    void everyLauncherGivesTheVectorKernelsTheirJvmOptions() throws java.io.IOException {
+    void everyLauncherGivesTheVectorKernelsTheirJvmOptions() throws IOException {
         // VectorApi.jvmOptions() is the source; the launcher script, the k8s ConfigMap and the build's test JVMs
-        // (this one) must say the same, token for token.
-        java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath().getParent();
-        String launcher = java.nio.file.Files.readString(root.resolve("imitation"));
-        String configMap = java.nio.file.Files.readString(root.resolve("k8s/base/config.yaml"));
-        java.util.List<String> thisJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        // (this one, from pom.xml's imitation.jvm.args) must say the same, token for token.
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String launcher = Files.readString(root.resolve("imitation"));
+        String configMap = Files.readString(root.resolve("k8s/base/config.yaml"));
+        List<String> thisJvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (String option : VectorApi.jvmOptions()) {
             assertTrue(launcher.contains(" " + option + " "), "./imitation lacks " + option);
             assertTrue(configMap.contains(" " + option), "k8s/base/config.yaml lacks " + option);
-            if (!option.startsWith("--add-modules")) { // the JVM lists that one as --add-modules=... too, but split
-                assertTrue(thisJvm.contains(option), "the test JVM (pom.xml imitation.jvm.args) lacks " + option + ": " + thisJvm);
-            }
+            assertTrue(thisJvm.contains(option), "the test JVM lacks " + option + ": " + thisJvm);
         }
     }
 
