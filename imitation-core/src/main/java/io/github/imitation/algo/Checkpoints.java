@@ -5,12 +5,14 @@ import io.github.imitation.algo.offpolicy.OffPolicyBatchLearner;
 import io.github.imitation.algo.ppo.BatchLearner;
 import io.github.imitation.algo.ppo.Ppo;
 import io.github.imitation.nn.RunningMeanStd;
+import io.github.imitation.nn.fast.FastAdam;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +27,11 @@ public final class Checkpoints {
     private static final int LEARNER_MAGIC = 0x494C4C43; // "ILLC"
     private static final int DISCRIMINATOR_MAGIC = 0x494C4443; // "ILDC"
     private static final int FORMAT = 1;
+    /**
+     * The learner's format: 2 adds Adam's state and the shuffles' position in their random stream (so a resumed
+     * learner continues exactly); format 1 checkpoints are still read (Adam then starts afresh).
+     */
+    private static final int LEARNER_FORMAT = 2;
     /** "ILOP": an off-policy learner. */
     private static final int OFF_POLICY_MAGIC = 0x494C4F50;
 
@@ -38,7 +45,7 @@ public final class Checkpoints {
     public static void writeLearner(Path file, BatchLearner.Checkpoint checkpoint) {
         write(file, out -> {
             out.writeInt(LEARNER_MAGIC);
-            out.writeInt(FORMAT);
+            out.writeInt(LEARNER_FORMAT);
             out.writeLong(checkpoint.version());
             out.writeLong(checkpoint.staleDropped());
             out.writeLong(checkpoint.duplicatesDropped());
@@ -50,20 +57,52 @@ public final class Checkpoints {
             out.writeLong(s.episodes());
             out.writeInt(s.updates());
             writeDoubles(out, s.recentReturns());
+            out.writeLong(s.seed());
+            out.writeLong(s.shuffleDraws());
+            out.writeInt(s.workerReturns().size());
+            for (var entry : new java.util.TreeMap<>(s.workerReturns()).entrySet()) {
+                out.writeUTF(entry.getKey());
+                writeDoubles(out, entry.getValue());
+            }
+            out.writeBoolean(s.optimizer() != null);
+            if (s.optimizer() != null) {
+                writeFloats(out, s.optimizer().mean());
+                writeFloats(out, s.optimizer().variance());
+                out.writeInt(s.optimizer().steps());
+            }
         });
     }
 
     public static BatchLearner.Checkpoint readLearner(Path file) {
         return read(file, in -> {
-            header(in, LEARNER_MAGIC, file);
+            int format = header(in, LEARNER_MAGIC, file, 1, LEARNER_FORMAT);
             long version = in.readLong();
             long stale = in.readLong();
             long duplicates = in.readLong();
             float[][] parameters = readArrays(in);
             RunningMeanStd.State observations = readStats(in);
             RunningMeanStd.State returns = readStats(in);
-            Ppo.LearnerState learner = new Ppo.LearnerState(parameters, observations, returns, in.readLong(),
-                    in.readLong(), in.readInt(), readDoubles(in));
+            long envSteps = in.readLong();
+            long episodes = in.readLong();
+            int updates = in.readInt();
+            double[] recentReturns = readDoubles(in);
+            long seed = 0;
+            long shuffleDraws = -1;
+            FastAdam.State optimizer = null;
+            java.util.Map<String, double[]> workerReturns = new java.util.HashMap<>();
+            if (format >= 2) {
+                seed = in.readLong();
+                shuffleDraws = in.readLong();
+                int workers = in.readInt();
+                for (int i = 0; i < workers; i++) {
+                    workerReturns.put(in.readUTF(), readDoubles(in));
+                }
+                if (in.readBoolean()) {
+                    optimizer = new FastAdam.State(readFloats(in), readFloats(in), in.readInt());
+                }
+            }
+            Ppo.LearnerState learner = new Ppo.LearnerState(parameters, observations, returns, envSteps, episodes, updates,
+                    recentReturns, optimizer, seed, shuffleDraws, workerReturns);
             return new BatchLearner.Checkpoint(learner, version, stale, duplicates);
         });
     }
@@ -141,32 +180,57 @@ public final class Checkpoints {
     }
 
     private static void header(DataInputStream in, int magic, Path file) throws IOException {
+        header(in, magic, file, FORMAT, FORMAT);
+    }
+
+    /** Checks the magic and returns the format, one of {@code oldest..newest}. */
+    private static int header(DataInputStream in, int magic, Path file, int oldest, int newest) throws IOException {
         if (in.readInt() != magic) {
             throw new IOException(file + " is not a checkpoint of this kind");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException(file + " has checkpoint format " + format + ", this build reads " + FORMAT);
+        if (format < oldest || format > newest) {
+            throw new IOException(file + " has checkpoint format " + format + ", this build reads "
+                    + (oldest == newest ? String.valueOf(newest) : oldest + " to " + newest));
         }
+        return format;
+    }
+
+    /** A length, then the values big-endian (as {@link DataOutputStream#writeFloat} would, in one copy). */
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values.length);
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);
+        bytes.asFloatBuffer().put(values);
+        out.write(bytes.array());
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available() / Float.BYTES) {
+            throw new IOException("truncated or corrupt: an array of " + length + " floats");
+        }
+        byte[] bytes = new byte[length * Float.BYTES];
+        in.readFully(bytes);
+        float[] values = new float[length];
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(values);
+        return values;
     }
 
     private static void writeArrays(DataOutputStream out, float[][] arrays) throws IOException {
         out.writeInt(arrays.length);
         for (float[] a : arrays) {
-            out.writeInt(a.length);
-            for (float v : a) {
-                out.writeFloat(v);
-            }
+            writeFloats(out, a);
         }
     }
 
     private static float[][] readArrays(DataInputStream in) throws IOException {
-        float[][] arrays = new float[in.readInt()][];
+        int count = in.readInt();
+        if (count < 0 || count > in.available() / Integer.BYTES) {
+            throw new IOException("truncated or corrupt: " + count + " parameter arrays");
+        }
+        float[][] arrays = new float[count][];
         for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = new float[in.readInt()];
-            for (int j = 0; j < arrays[i].length; j++) {
-                arrays[i][j] = in.readFloat();
-            }
+            arrays[i] = readFloats(in);
         }
         return arrays;
     }

@@ -185,6 +185,16 @@ final class DjlPpoNetworks implements PpoNetworks {
     }
 
     @Override
+    public java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state) {
+        // DJL's Adam keeps its moments private: it starts afresh after a restore.
+    }
+
+    @Override
     public void setLearningRate(float learningRate) {
         optimizer.setLearningRate(learningRate);
     }

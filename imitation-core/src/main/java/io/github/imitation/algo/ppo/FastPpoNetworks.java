@@ -382,6 +382,16 @@ final class FastPpoNetworks implements PpoNetworks {
     }
 
     @Override
+    public java.util.Optional<FastAdam.State> optimizerState() {
+        return java.util.Optional.of(optimizer.state());
+    }
+
+    @Override
+    public void restoreOptimizer(FastAdam.State state) {
+        optimizer.restore(state);
+    }
+
+    @Override
     public void setLearningRate(float learningRate) {
         optimizer.setLearningRate(learningRate);
     }

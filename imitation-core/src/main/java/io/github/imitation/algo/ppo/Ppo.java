@@ -8,6 +8,7 @@ import io.github.imitation.env.VectorEnv;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
+import io.github.imitation.nn.fast.FastAdam;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.policy.ActionSampling;
 import java.util.ArrayList;
@@ -53,7 +54,11 @@ public final class Ppo implements AutoCloseable {
     private final double[] discountedReturns;
     /** Learner mode: discounted returns per rollout worker's env, for reward scaling. */
     private final Map<String, double[]> workerReturns = new HashMap<>();
-    private final SplittableRandom random;
+    private final long seed;
+    /** Everything random draws from here; replaced on {@link #restore} in learner mode (see there). */
+    private SplittableRandom random;
+    /** Learner mode: the raw 32-bit draws the minibatch shuffles took from {@link #random} since construction. */
+    private long shuffleDraws;
     private final Rollout rollout;
     private final boolean discrete;
     private final int observationSize;
@@ -86,6 +91,7 @@ public final class Ppo implements AutoCloseable {
     private Ppo(String envId, PpoConfig config, long seed, boolean ownEnvs) {
         this.envId = envId;
         this.config = config;
+        this.seed = seed;
         this.random = new SplittableRandom(seed);
         this.envs = ownEnvs ? VectorEnv.make(envId, config.numEnvs()) : null;
         Space observationSpace = EnvRegistry.spec(envId).observationSpace();
@@ -325,22 +331,40 @@ public final class Ppo implements AutoCloseable {
     }
 
     /**
-     * What a learner needs to continue after a restart: network parameters, normalization statistics and
-     * counters. Adam's moment estimates are not included (DJL keeps them private); they rebuild within a
-     * few updates.
+     * What a learner needs to continue after a restart: network parameters, normalization statistics,
+     * counters, Adam's state and where the minibatch shuffles are in their random stream. A learner-mode
+     * {@code Ppo} restored from it takes the same next steps, to the bit, as the one it was saved from
+     * would have (given the same batches).
+     *
+     * @param optimizer    Adam's moments and step count; null where they are not known (the DJL learner keeps
+     *                     them private, and checkpoints of format 1 have none): Adam then starts afresh
+     * @param seed         the seed of the learner saved (the shuffles' stream derives from it)
+     * @param shuffleDraws raw draws the shuffles had taken from that stream; -1 where not known (then the
+     *                     restored learner shuffles on from its own position)
+     * @param workerReturns learner mode, env rewards: each rollout worker's running discounted returns (reward
+     *                     scaling goes on mid-episode with them)
      */
     public record LearnerState(float[][] parameters, RunningMeanStd.State observationStats, RunningMeanStd.State returnStats,
-            long envSteps, long episodes, int updates, double[] recentReturns) {
+            long envSteps, long episodes, int updates, double[] recentReturns, FastAdam.State optimizer, long seed,
+            long shuffleDraws, Map<String, double[]> workerReturns) {
     }
 
     public LearnerState state() {
         return new LearnerState(networks.readParameters(), observationStats.state(), returnStats.state(), envSteps,
-                episodes, updates, finishedReturns.stream().mapToDouble(Double::doubleValue).toArray());
+                episodes, updates, finishedReturns.stream().mapToDouble(Double::doubleValue).toArray(),
+                networks.optimizerState().orElse(null), seed, envs == null ? shuffleDraws : -1, copy(workerReturns));
     }
 
-    /** Continues from a state of a learner with the same env and config. */
+    /**
+     * Continues from a state of a learner with the same env and config. In learner mode (no envs of its own,
+     * the only mode whose state is complete without the envs') the random stream is moved to where the saved
+     * learner's was, so the next minibatches are the ones it would have drawn.
+     */
     public void restore(LearnerState state) {
         networks.writeParameters(state.parameters());
+        if (state.optimizer() != null) {
+            networks.restoreOptimizer(state.optimizer());
+        }
         observationStats.restore(state.observationStats());
         returnStats.restore(state.returnStats());
         envSteps = state.envSteps();
@@ -350,6 +374,33 @@ public final class Ppo implements AutoCloseable {
         for (double r : state.recentReturns()) {
             finishedReturns.add(r);
         }
+        if (envs == null && state.shuffleDraws() >= 0) {
+            random = learnerStream(state.seed(), state.shuffleDraws());
+            shuffleDraws = state.shuffleDraws();
+        }
+        workerReturns.clear();
+        workerReturns.putAll(copy(state.workerReturns()));
+    }
+
+    private static Map<String, double[]> copy(Map<String, double[]> returns) {
+        Map<String, double[]> out = new HashMap<>();
+        returns.forEach((worker, discounted) -> out.put(worker, discounted.clone()));
+        return out;
+    }
+
+    /**
+     * The random stream of a learner-mode {@code Ppo} of {@code seed} after {@code draws} raw draws of its
+     * shuffles: the construction takes two generators from it for the networks' initial weights (see
+     * {@link PpoNetworks#create}) and nothing else, then every draw is a shuffle's.
+     */
+    private static SplittableRandom learnerStream(long seed, long draws) {
+        SplittableRandom stream = new SplittableRandom(seed);
+        stream.split();
+        stream.split();
+        for (long i = 0; i < draws; i++) {
+            stream.nextInt();
+        }
+        return stream;
     }
 
     /** The number of updates so far (the policy version a snapshot would carry). */
@@ -441,6 +492,34 @@ public final class Ppo implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code random.nextInt(bound)}, the same number by the same algorithm (Java 17's bounded draw: one raw
+     * 32-bit draw, rejected and drawn again in the rare case it falls in the uneven top of the range), counting
+     * the raw draws so that a checkpoint can say where the stream is.
+     */
+    private int nextIndex(int bound) {
+        return boundedInt(this::rawDraw, bound);
+    }
+
+    private int rawDraw() {
+        shuffleDraws++;
+        return random.nextInt();
+    }
+
+    /** A uniform integer in {@code [0, bound)} from raw 32-bit draws, as Java 17's {@code nextInt(bound)}. */
+    static int boundedInt(java.util.function.IntSupplier rawDraws, int bound) {
+        int r = rawDraws.getAsInt();
+        int m = bound - 1;
+        if ((bound & m) == 0) {
+            return r & m;
+        }
+        int u = r >>> 1;
+        while (u + m - (r = u % bound) < 0) {
+            u = rawDraws.getAsInt() >>> 1;
+        }
+        return r;
+    }
+
     private static int[] validIndices(Rollout data) {
         int count = 0;
         for (boolean v : data.valid) {
@@ -458,7 +537,7 @@ public final class Ppo implements AutoCloseable {
 
     private void shuffle(int[] indices) {
         for (int i = indices.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
+            int j = nextIndex(i + 1);
             int tmp = indices[i];
             indices[i] = indices[j];
             indices[j] = tmp;

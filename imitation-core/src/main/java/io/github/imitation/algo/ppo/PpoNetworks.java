@@ -89,6 +89,15 @@ interface PpoNetworks extends AutoCloseable {
     /** Overwrites the parameters with what {@link #readParameters()} gave (possibly of the other implementation). */
     void writeParameters(float[][] values);
 
+    /** Adam's state, for checkpoints; empty where the implementation keeps it private (DJL's Adam). */
+    java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState();
+
+    /**
+     * Continues Adam from {@code state} (of networks of the same shapes). Where the implementation keeps its
+     * Adam private (DJL) the state cannot be given to it: Adam starts afresh, as it always did there.
+     */
+    void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state);
+
     void setLearningRate(float learningRate);
 
     float learningRate();

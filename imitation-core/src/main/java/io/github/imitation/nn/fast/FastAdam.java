@@ -45,6 +45,33 @@ public final class FastAdam {
         return steps;
     }
 
+    /**
+     * Adam's own state: the moment estimates (one value per parameter, in the flat buffer's order) and the step
+     * count of the bias correction. A learner that checkpoints it continues after a restart exactly as it
+     * would have without one; a fresh Adam instead takes full-size steps until its estimates fill again.
+     */
+    public record State(float[] mean, float[] variance, int steps) {
+    }
+
+    /** A copy of the current state. */
+    public State state() {
+        return new State(mean.clone(), variance.clone(), steps);
+    }
+
+    /** Continues from {@code state} (of an Adam over a buffer of the same size). */
+    public void restore(State state) {
+        if (state.mean().length != mean.length || state.variance().length != variance.length) {
+            throw new IllegalArgumentException("optimizer state has " + state.mean().length + " moments, the network "
+                    + mean.length + " parameters");
+        }
+        if (state.steps() < 0) {
+            throw new IllegalArgumentException("optimizer state has a negative step count " + state.steps());
+        }
+        System.arraycopy(state.mean(), 0, mean, 0, mean.length);
+        System.arraycopy(state.variance(), 0, variance, 0, variance.length);
+        steps = state.steps();
+    }
+
     /** The global L2 norm of the current gradients, summed in double. */
     public double gradientNorm() {
         float[] g = parameters.gradients();
