@@ -35,9 +35,20 @@ public final class Checkpoints {
     /** "ILOP": an off-policy learner. */
     private static final int OFF_POLICY_MAGIC = 0x494C4F50;
 
-    /** A discriminator's saved state. */
-    public record DiscriminatorState(float[][] parameters, long rounds) {
+    /**
+     * A discriminator's saved state.
+     *
+     * @param optimizer Adam's state; null where not known (DJL's Adam, format 1 checkpoints)
+     */
+    public record DiscriminatorState(float[][] parameters, long rounds, FastAdam.State optimizer) {
+
+        public DiscriminatorState(float[][] parameters, long rounds) {
+            this(parameters, rounds, null);
+        }
     }
+
+    /** The discriminator's format: 2 adds Adam's state; format 1 is still read. */
+    private static final int DISCRIMINATOR_FORMAT = 2;
 
     private Checkpoints() {
     }
@@ -64,12 +75,7 @@ public final class Checkpoints {
                 out.writeUTF(entry.getKey());
                 writeDoubles(out, entry.getValue());
             }
-            out.writeBoolean(s.optimizer() != null);
-            if (s.optimizer() != null) {
-                writeFloats(out, s.optimizer().mean());
-                writeFloats(out, s.optimizer().variance());
-                out.writeInt(s.optimizer().steps());
-            }
+            writeOptimizer(out, s.optimizer());
         });
     }
 
@@ -97,9 +103,7 @@ public final class Checkpoints {
                 for (int i = 0; i < workers; i++) {
                     workerReturns.put(in.readUTF(), readDoubles(in));
                 }
-                if (in.readBoolean()) {
-                    optimizer = new FastAdam.State(readFloats(in), readFloats(in), in.readInt());
-                }
+                optimizer = readOptimizer(in);
             }
             Ppo.LearnerState learner = new Ppo.LearnerState(parameters, observations, returns, envSteps, episodes, updates,
                     recentReturns, optimizer, seed, shuffleDraws, workerReturns);
@@ -133,17 +137,19 @@ public final class Checkpoints {
     public static void writeDiscriminator(Path file, DiscriminatorState state) {
         write(file, out -> {
             out.writeInt(DISCRIMINATOR_MAGIC);
-            out.writeInt(FORMAT);
+            out.writeInt(DISCRIMINATOR_FORMAT);
             out.writeLong(state.rounds());
             writeArrays(out, state.parameters());
+            writeOptimizer(out, state.optimizer());
         });
     }
 
     public static DiscriminatorState readDiscriminator(Path file) {
         return read(file, in -> {
-            header(in, DISCRIMINATOR_MAGIC, file);
+            int format = header(in, DISCRIMINATOR_MAGIC, file, 1, DISCRIMINATOR_FORMAT);
             long rounds = in.readLong();
-            return new DiscriminatorState(readArrays(in), rounds);
+            float[][] parameters = readArrays(in);
+            return new DiscriminatorState(parameters, rounds, format >= 2 ? readOptimizer(in) : null);
         });
     }
 
@@ -197,6 +203,20 @@ public final class Checkpoints {
     }
 
     /** A length, then the values big-endian (as {@link DataOutputStream#writeFloat} would, in one copy). */
+    /** Adam's state or its absence (a flag, then the moments and the step count). */
+    private static void writeOptimizer(DataOutputStream out, FastAdam.State optimizer) throws IOException {
+        out.writeBoolean(optimizer != null);
+        if (optimizer != null) {
+            writeFloats(out, optimizer.mean());
+            writeFloats(out, optimizer.variance());
+            out.writeInt(optimizer.steps());
+        }
+    }
+
+    private static FastAdam.State readOptimizer(DataInputStream in) throws IOException {
+        return in.readBoolean() ? new FastAdam.State(readFloats(in), readFloats(in), in.readInt()) : null;
+    }
+
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
         out.writeInt(values.length);
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);

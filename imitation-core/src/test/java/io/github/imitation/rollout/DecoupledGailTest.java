@@ -114,7 +114,8 @@ class DecoupledGailTest {
             }
             Checkpoints.writeLearner(learnerFile, learner.checkpoint());
             Checkpoints.writeDiscriminator(discriminatorFile, new Checkpoints.DiscriminatorState(
-                    scorer.discriminator().parameterValues(), scorer.discriminator().rounds()));
+                    scorer.discriminator().parameterValues(), scorer.discriminator().rounds(),
+                    scorer.discriminator().optimizerState()));
             saved = learner.latest();
             try (OnnxPolicy policy = OnnxPolicy.load(saved.onnx())) {
                 next = worker.collect(policy, saved.version());
@@ -126,7 +127,8 @@ class DecoupledGailTest {
                 BatchScorer scorer = new BatchScorer(CARTPOLE, demos, 1, config, 2)) {
             learner.restore(Checkpoints.readLearner(learnerFile));
             Checkpoints.DiscriminatorState state = Checkpoints.readDiscriminator(discriminatorFile);
-            scorer.discriminator().restore(state.parameters(), state.rounds());
+            assertTrue(state.optimizer() != null && state.optimizer().steps() > 0, "Adam's state is in the checkpoint");
+            scorer.discriminator().restore(state.parameters(), state.rounds(), state.optimizer());
             assertEquals(saved.version(), learner.version());
             assertEquals(saved.sha256(), learner.latest().sha256(), "the restored policy exports the same model");
             assertEquals(saved.envSteps(), learner.envSteps());

@@ -98,7 +98,7 @@ public class Scoring {
             Path checkpoint = checkpointFile(spec.runId());
             if (Files.exists(checkpoint)) {
                 Checkpoints.DiscriminatorState state = Checkpoints.readDiscriminator(checkpoint);
-                scorer.discriminator().restore(state.parameters(), state.rounds());
+                scorer.discriminator().restore(state.parameters(), state.rounds(), state.optimizer());
                 LOG.infof("run %s: discriminator resumed from %s after %d rounds", spec.runId(), checkpoint, state.rounds());
             }
             Tags tags = Tags.of("run", spec.runId());
@@ -191,7 +191,8 @@ public class Scoring {
         run.accuracies[1] = result.policyAccuracy();
         if (result.discriminatorVersion() % checkpointEvery == 0) {
             Checkpoints.writeDiscriminator(checkpointFile(batch.runId()), new Checkpoints.DiscriminatorState(
-                    run.scorer.discriminator().parameterValues(), run.scorer.discriminator().rounds()));
+                    run.scorer.discriminator().parameterValues(), run.scorer.discriminator().rounds(),
+                    run.scorer.discriminator().optimizerState()));
         }
     }
 

@@ -257,9 +257,25 @@ public final class Discriminator implements AutoCloseable {
         return networks.readParameters();
     }
 
+    /** Adam's state, for checkpoints; null where the learner keeps it private (DJL). */
+    public io.github.imitation.nn.fast.FastAdam.State optimizerState() {
+        return networks.optimizerState().orElse(null);
+    }
+
     /** Continues from saved parameters after {@code completedRounds} rounds (Adam's moments restart). */
     public void restore(float[][] values, long completedRounds) {
+        restore(values, completedRounds, null);
+    }
+
+    /**
+     * Continues from saved parameters and Adam's state ({@code optimizer}; null: Adam restarts, taking
+     * full-size steps until its moment estimates fill again) after {@code completedRounds} rounds.
+     */
+    public void restore(float[][] values, long completedRounds, io.github.imitation.nn.fast.FastAdam.State optimizer) {
         networks.writeParameters(values);
+        if (optimizer != null) {
+            networks.restoreOptimizer(optimizer);
+        }
         rounds = completedRounds;
     }
 

@@ -74,6 +74,12 @@ interface DiscriminatorNetworks extends AutoCloseable {
     /** Overwrites the parameters with what {@link #readParameters()} gave (possibly of the other implementation). */
     void writeParameters(float[][] values);
 
+    /** Adam's state, for checkpoints; empty where the implementation keeps it private (DJL's Adam). */
+    java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState();
+
+    /** Continues Adam from {@code state}; where Adam is private (DJL) it starts afresh instead. */
+    void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state);
+
     /** {@code D}'s current weights as plain data. */
     Mlp freezeDiscriminator();
 

@@ -118,6 +118,16 @@ final class DjlDiscriminatorNetworks implements DiscriminatorNetworks {
     }
 
     @Override
+    public java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state) {
+        // DJL's Adam keeps its moments private: it starts afresh after a restore.
+    }
+
+    @Override
     public float[][] readParameters() {
         return ParameterValues.read(parameters);
     }

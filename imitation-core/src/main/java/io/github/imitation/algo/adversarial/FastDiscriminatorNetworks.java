@@ -261,6 +261,16 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
     }
 
     @Override
+    public java.util.Optional<FastAdam.State> optimizerState() {
+        return java.util.Optional.of(optimizer.state());
+    }
+
+    @Override
+    public void restoreOptimizer(FastAdam.State state) {
+        optimizer.restore(state);
+    }
+
+    @Override
     public float[][] readParameters() {
         return parameters.read();
     }
