@@ -2,6 +2,7 @@ package io.github.imitation.service.discriminator;
 
 import io.github.imitation.data.EnvCompatibility;
 import io.github.imitation.algo.Checkpoints;
+import io.github.imitation.algo.adversarial.SeparationWatch;
 import io.github.imitation.algo.adversarial.BatchScorer;
 import io.github.imitation.algo.adversarial.Discriminator;
 import io.github.imitation.data.Trajectory;
@@ -69,6 +70,10 @@ public class Scoring {
     @ConfigProperty(name = "imitation.discriminator.checkpoint-every", defaultValue = "10")
     int checkpointEvery;
 
+    /** Consecutive rounds in which the discriminator separates everything before a WARN line says so. */
+    @ConfigProperty(name = "imitation.discriminator.separation-warn-after", defaultValue = "300")
+    int separationPatience;
+
     @ConfigProperty(name = "imitation.discriminator.run-wait", defaultValue = "PT30S")
     Duration runWait;
 
@@ -89,6 +94,7 @@ public class Scoring {
         final LinkedHashSet<String> seen = new LinkedHashSet<>();
         final AtomicLong batches = new AtomicLong();
         final double[] accuracies = new double[2];
+        final SeparationWatch separation = new SeparationWatch(separationPatience);
         PolicyVersion policyVersion;
         OnnxPolicy policy;
 
@@ -189,6 +195,9 @@ public class Scoring {
         run.batches.incrementAndGet();
         run.accuracies[0] = result.expertAccuracy();
         run.accuracies[1] = result.policyAccuracy();
+        run.separation.round(result.expertAccuracy(), result.policyAccuracy(), result.meanReward())
+                .ifPresent(notice -> LOG.logf(notice.warning() ? Logger.Level.WARN : Logger.Level.INFO, "run %s: %s",
+                        batch.runId(), notice.message()));
         if (result.discriminatorVersion() % checkpointEvery == 0) {
             Checkpoints.writeDiscriminator(checkpointFile(batch.runId()), new Checkpoints.DiscriminatorState(
                     run.scorer.discriminator().parameterValues(), run.scorer.discriminator().rounds(),
