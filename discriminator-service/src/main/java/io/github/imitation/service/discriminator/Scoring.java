@@ -71,7 +71,7 @@ public class Scoring {
     int checkpointEvery;
 
     /** Consecutive rounds in which the discriminator separates everything before a WARN line says so. */
-    @ConfigProperty(name = "imitation.discriminator.separation-warn-after", defaultValue = "300")
+    @ConfigProperty(name = "imitation.discriminator.separation-warn-after")
     int separationPatience;
 
     @ConfigProperty(name = "imitation.discriminator.run-wait", defaultValue = "PT30S")
