@@ -44,7 +44,7 @@ public final class SeparationWatch {
                 return Optional.of(new Notice(true, String.format(java.util.Locale.ROOT,
                         "the discriminator has told every policy sample from every expert sample for %d rounds "
                                 + "(mean reward %.3f): the policy gets almost no learning signal while this lasts, "
-                                + "and the run will not learn if it does not end (a known failure mode of GAIL: "
+                                + "and the run will not learn if it does not end (a known failure mode of adversarial imitation: "
                                 + "docs/algorithms.md, \"When GAIL gets no signal\")", streak, meanReward)));
             }
             return Optional.empty();
