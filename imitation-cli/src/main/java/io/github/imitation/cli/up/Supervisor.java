@@ -94,7 +94,7 @@ public final class Supervisor implements Runnable {
 
         int exitValue();
 
-        Object log();
+        java.nio.file.Path log();
 
         /** Starts it again; "(pid N) on WHERE" for the line on stderr, or null if it did not start. */
         String relaunch() throws java.io.IOException;
@@ -133,7 +133,7 @@ public final class Supervisor implements Runnable {
         }
 
         @Override
-        public Object log() {
+        public java.nio.file.Path log() {
             return service.log();
         }
 
@@ -171,7 +171,7 @@ public final class Supervisor implements Runnable {
         }
 
         @Override
-        public Object log() {
+        public java.nio.file.Path log() {
             return broker.log();
         }
 

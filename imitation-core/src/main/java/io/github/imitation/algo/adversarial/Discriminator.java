@@ -262,11 +262,6 @@ public final class Discriminator implements AutoCloseable {
         return networks.optimizerState().orElse(null);
     }
 
-    /** Continues from saved parameters after {@code completedRounds} rounds (Adam's moments restart). */
-    public void restore(float[][] values, long completedRounds) {
-        restore(values, completedRounds, null);
-    }
-
     /**
      * Continues from saved parameters and Adam's state ({@code optimizer}; null: Adam restarts, taking
      * full-size steps until its moment estimates fill again) after {@code completedRounds} rounds.

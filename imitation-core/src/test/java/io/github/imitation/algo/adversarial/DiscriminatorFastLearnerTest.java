@@ -202,13 +202,13 @@ class DiscriminatorFastLearnerTest {
         float[] box = actSpace instanceof Discrete ? null : FastPathChecks.gaussian(random, rows * actSpace.flatSize(), 1.0, 0);
         Object[] djlSide = withLearner("djl", () -> {
             try (var d = new Discriminator(envId, demonstrations, 1, config, 1, new SplittableRandom(1))) {
-                d.restore(perturbed, 7);
+                d.restore(perturbed, 7, null);
                 return new Object[] {OnnxRewardExporter.toBytes(d.reward()), d.rewardNetworkOutputs(observations, discrete, box, rows)};
             }
         });
         withLearner("fast", () -> {
             try (var fast = new Discriminator(envId, demonstrations, 1, config, 2, new SplittableRandom(2))) {
-                fast.restore(perturbed, 7);
+                fast.restore(perturbed, 7, null);
                 assertEquals(7, fast.rounds());
                 float[][] back = fast.parameterValues();
                 for (int i = 0; i < back.length; i++) {
@@ -218,7 +218,7 @@ class DiscriminatorFastLearnerTest {
                 assertClose((float[]) djlSide[1], fast.rewardNetworkOutputs(observations, discrete, box, rows),
                         "rewards of the restored networks");
                 float[][] wrong = {new float[3]};
-                assertThrows(IllegalArgumentException.class, () -> fast.restore(wrong, 0));
+                assertThrows(IllegalArgumentException.class, () -> fast.restore(wrong, 0, null));
                 return null;
             }
         });

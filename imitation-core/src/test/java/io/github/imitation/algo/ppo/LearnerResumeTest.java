@@ -3,6 +3,7 @@ package io.github.imitation.algo.ppo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.imitation.algo.Checkpoints;
 import io.github.imitation.algo.adversarial.AdversarialConfig;
@@ -105,7 +106,7 @@ class LearnerResumeTest {
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
         Files.write(file, truncated);
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Checkpoints.readLearner(file));
-        assertEquals(true, e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 
     @Test
