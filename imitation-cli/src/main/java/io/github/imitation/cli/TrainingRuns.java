@@ -34,8 +34,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The training runs behind {@code expert} and {@code train}: thin glue from the core to a run directory. */
-final class TrainingRuns {
+/**
+ * The training runs behind {@code expert}, {@code train} and {@code bench experts}: thin glue from the core to a run
+ * directory.
+ */
+public final class TrainingRuns {
 
     private TrainingRuns() {
     }
@@ -51,7 +54,7 @@ final class TrainingRuns {
      * training (see {@link BestPolicyTracker#forExpert}), not necessarily the last policy; the summary says
      * which.
      */
-    static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
+    public static ObjectNode ppo(String envId, Path out, long seed, Long maxEnvSteps, boolean quiet, String algorithmName,
             Map<String, String> overrides, boolean keepBest) throws IOException {
         PpoConfig config = ConfigOverrides.apply(PpoDefaults.forEnv(envId), overrides);
         if (maxEnvSteps != null) {

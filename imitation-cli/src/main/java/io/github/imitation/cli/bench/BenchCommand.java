@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints JSON lines and writes them to a results file.",
         subcommands = {BenchEnvCommand.class, BenchRolloutCommand.class, BenchKafkaCommand.class, BenchServeCommand.class,
-                io.github.imitation.cli.BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class,
+                BenchExpertsCommand.class, BenchTrajectoriesCommand.Bc.class, BenchTrajectoriesCommand.Gail.class,
                 BenchRemoteCommand.class, BenchRestartsCommand.class,
                 BenchBadInputCommand.class,
                 BenchOffPolicyCommand.class, BenchLearnerCommand.class})

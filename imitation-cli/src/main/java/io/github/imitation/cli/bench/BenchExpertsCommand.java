@@ -1,9 +1,9 @@
-package io.github.imitation.cli;
-
-import io.github.imitation.cli.bench.BenchJson;
-
+package io.github.imitation.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imitation.cli.Json;
+import io.github.imitation.cli.SeedOption;
+import io.github.imitation.cli.TrainingRuns;
 import io.github.imitation.env.EnvRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
