@@ -3,6 +3,7 @@ package io.github.imitation.rollout;
 import io.github.imitation.env.Box;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvConnectionException;
+import io.github.imitation.env.ReconnectSchedule;
 import io.github.imitation.env.VectorEnv;
 import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.onnx.OnnxPolicy;
@@ -137,7 +138,8 @@ public final class RolloutWorker implements AutoCloseable {
      *
      * <p>If a remote env's server goes away, the batch being collected is dropped whole (its episodes in
      * flight are counted in {@link #droppedEpisodes()}, nothing of them reaches a learner), the worker
-     * reconnects with exponential backoff (0.5 s doubling to 30 s, a WARN line per failed attempt) while
+     * reconnects with exponential backoff ({@link ReconnectSchedule}: 0.5 s doubling to 5 s, a WARN line for the first
+     * failed attempt and then at most one every 30 s) while
      * {@code keepTrying} says so, and collects the batch again from fresh episodes.
      */
     public RolloutBatch collect(OnnxPolicy policy, long policyVersion) {
@@ -159,15 +161,15 @@ public final class RolloutWorker implements AutoCloseable {
     }
 
     private void reconnect(EnvConnectionException cause) {
-        long delayMillis = 500;
-        long since = System.currentTimeMillis();
+        ReconnectSchedule schedule = new ReconnectSchedule(System.currentTimeMillis());
+        schedule.failed(System.currentTimeMillis()); // the loss itself, logged by the caller
         EnvConnectionException last = cause;
         while (true) {
             if (!keepTrying.getAsBoolean()) {
                 throw last;
             }
             try {
-                Thread.sleep(delayMillis);
+                Thread.sleep(schedule.delayMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw last;
@@ -176,14 +178,15 @@ public final class RolloutWorker implements AutoCloseable {
                 envs.reset(resetSeeds.nextLong() >>> 1);
                 reconnects++;
                 LOG.info(runId + "/" + workerId + ": reconnected to " + envId + " after "
-                        + (System.currentTimeMillis() - since) / 1000.0 + " s");
+                        + (System.currentTimeMillis() - schedule.startMillis()) / 1000.0 + " s");
                 return;
             } catch (EnvConnectionException e) {
                 last = e;
-                LOG.warning(runId + "/" + workerId + ": still cannot reach " + envId + " (" + e.getMessage()
-                        + "), down for " + (System.currentTimeMillis() - since) / 1000 + " s; next try in "
-                        + Math.min(delayMillis * 2, 30_000) / 1000.0 + " s");
-                delayMillis = Math.min(delayMillis * 2, 30_000);
+                long now = System.currentTimeMillis();
+                if (schedule.failed(now)) {
+                    LOG.warning(runId + "/" + workerId + ": still cannot reach " + envId + " (" + e.getMessage() + "), "
+                            + schedule.describe(now));
+                }
             }
         }
     }

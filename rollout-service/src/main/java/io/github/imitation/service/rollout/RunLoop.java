@@ -6,6 +6,7 @@ import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.messages.RunSpec;
 import io.github.imitation.onnx.OnnxPolicy;
 import io.github.imitation.env.EnvConnectionException;
+import io.github.imitation.env.ReconnectSchedule;
 import io.github.imitation.rollout.RolloutWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -245,22 +246,28 @@ final class RunLoop implements Runnable {
     }
 
     /**
-     * The run's rollout worker. A remote env whose server cannot be reached yet is retried with backoff
-     * (0.5 s doubling to 30 s, one WARN line per attempt) until it answers or the loop is stopped (null).
+     * The run's rollout worker. A remote env whose server cannot be reached yet is retried
+     * ({@link ReconnectSchedule}: 0.5 s doubling to 5 s; a WARN line for the first failure, then at most one every
+     * 30 s) until it answers or the loop is stopped (null).
      */
     private RolloutWorker openWorker(long seed) throws InterruptedException {
-        long delayMillis = 500;
-        long since = System.currentTimeMillis();
+        ReconnectSchedule schedule = new ReconnectSchedule(System.currentTimeMillis());
         while (!stopped) {
             try {
-                return new RolloutWorker(spec.runId(), workerId, spec.env(), spec.rolloutEnvs(),
+                RolloutWorker worker = new RolloutWorker(spec.runId(), workerId, spec.env(), spec.rolloutEnvs(),
                         spec.rolloutSteps(), seed, () -> !stopped);
+                if (schedule.failedTries() > 0) {
+                    LOG.infof("run %s: the env %s answers now (after %d s)", spec.runId(), spec.env(),
+                            schedule.downSeconds(System.currentTimeMillis()));
+                }
+                return worker;
             } catch (EnvConnectionException e) {
-                LOG.warnf("run %s: cannot open the env %s for rollouts (%s), down for %d s; next try in %.1f s",
-                        spec.runId(), spec.env(), e.getMessage(), (System.currentTimeMillis() - since) / 1000,
-                        Math.min(delayMillis * 2, 30_000) / 1000.0);
-                Thread.sleep(delayMillis);
-                delayMillis = Math.min(delayMillis * 2, 30_000);
+                long now = System.currentTimeMillis();
+                if (schedule.failed(now)) {
+                    LOG.warnf("run %s: cannot open the env %s for rollouts (%s), %s", spec.runId(), spec.env(),
+                            e.getMessage(), schedule.describe(now));
+                }
+                Thread.sleep(schedule.delayMillis());
             }
         }
         return null;
