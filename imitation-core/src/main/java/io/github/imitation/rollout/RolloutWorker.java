@@ -138,9 +138,9 @@ public final class RolloutWorker implements AutoCloseable {
      *
      * <p>If a remote env's server goes away, the batch being collected is dropped whole (its episodes in
      * flight are counted in {@link #droppedEpisodes()}, nothing of them reaches a learner), the worker
-     * reconnects with exponential backoff ({@link ReconnectSchedule}: 0.5 s doubling to 5 s, a WARN line for the first
-     * failed attempt and then at most one every 30 s) while
-     * {@code keepTrying} says so, and collects the batch again from fresh episodes.
+     * reconnects with exponential backoff ({@link ReconnectSchedule}: 0.5 s doubling to 5 s; a WARN line for the loss,
+     * then at most one every 30 s while it lasts) while {@code keepTrying} says so, and collects the batch again from
+     * fresh episodes.
      */
     public RolloutBatch collect(OnnxPolicy policy, long policyVersion) {
         if (!policy.envId().equals(envId)) {
