@@ -1,7 +1,6 @@
 package io.github.imitation.algo;
 
 import io.github.imitation.algo.offpolicy.OffPolicyBatchLearner;
-
 import io.github.imitation.algo.ppo.BatchLearner;
 import io.github.imitation.algo.ppo.Ppo;
 import io.github.imitation.nn.RunningMeanStd;
@@ -16,6 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Binary checkpoints of the distributed learners: a learner's and a discriminator's state, written
@@ -41,10 +43,6 @@ public final class Checkpoints {
      * @param optimizer Adam's state; null where not known (DJL's Adam, format 1 checkpoints)
      */
     public record DiscriminatorState(float[][] parameters, long rounds, FastAdam.State optimizer) {
-
-        public DiscriminatorState(float[][] parameters, long rounds) {
-            this(parameters, rounds, null);
-        }
     }
 
     /** The discriminator's format: 2 adds Adam's state; format 1 is still read. */
@@ -71,7 +69,7 @@ public final class Checkpoints {
             out.writeLong(s.seed());
             out.writeLong(s.shuffleDraws());
             out.writeInt(s.workerReturns().size());
-            for (var entry : new java.util.TreeMap<>(s.workerReturns()).entrySet()) {
+            for (var entry : new TreeMap<>(s.workerReturns()).entrySet()) {
                 out.writeUTF(entry.getKey());
                 writeDoubles(out, entry.getValue());
             }
@@ -95,7 +93,7 @@ public final class Checkpoints {
             long seed = 0;
             long shuffleDraws = -1;
             FastAdam.State optimizer = null;
-            java.util.Map<String, double[]> workerReturns = new java.util.HashMap<>();
+            Map<String, double[]> workerReturns = new HashMap<>();
             if (format >= 2) {
                 seed = in.readLong();
                 shuffleDraws = in.readLong();
@@ -202,7 +200,6 @@ public final class Checkpoints {
         return format;
     }
 
-    /** A length, then the values big-endian (as {@link DataOutputStream#writeFloat} would, in one copy). */
     /** Adam's state or its absence (a flag, then the moments and the step count). */
     private static void writeOptimizer(DataOutputStream out, FastAdam.State optimizer) throws IOException {
         out.writeBoolean(optimizer != null);
@@ -217,6 +214,7 @@ public final class Checkpoints {
         return in.readBoolean() ? new FastAdam.State(readFloats(in), readFloats(in), in.readInt()) : null;
     }
 
+    /** A length, then the values big-endian (as {@link DataOutputStream#writeFloat} would, in one copy). */
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
         out.writeInt(values.length);
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);

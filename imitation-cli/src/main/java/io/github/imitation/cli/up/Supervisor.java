@@ -1,6 +1,7 @@
 package io.github.imitation.cli.up;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -94,7 +95,7 @@ public final class Supervisor implements Runnable {
 
         int exitValue();
 
-        java.nio.file.Path log();
+        Path log();
 
         /** Starts it again; "(pid N) on WHERE" for the line on stderr, or null if it did not start. */
         String relaunch() throws java.io.IOException;
@@ -133,7 +134,7 @@ public final class Supervisor implements Runnable {
         }
 
         @Override
-        public java.nio.file.Path log() {
+        public Path log() {
             return service.log();
         }
 
@@ -171,7 +172,7 @@ public final class Supervisor implements Runnable {
         }
 
         @Override
-        public java.nio.file.Path log() {
+        public Path log() {
             return broker.log();
         }
 

@@ -1,10 +1,10 @@
 package io.github.imitation.algo.adversarial;
 
-import io.github.imitation.data.EnvCompatibility;
 import io.github.imitation.algo.ppo.Rollout;
 import io.github.imitation.data.BoxActions;
 import io.github.imitation.data.DemonstrationPairs;
 import io.github.imitation.data.DiscreteActions;
+import io.github.imitation.data.EnvCompatibility;
 import io.github.imitation.data.Trajectory;
 import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
@@ -14,6 +14,7 @@ import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.RewardSnapshot;
 import io.github.imitation.nn.RunningMeanStd;
+import io.github.imitation.nn.fast.FastAdam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -258,7 +259,7 @@ public final class Discriminator implements AutoCloseable {
     }
 
     /** Adam's state, for checkpoints; null where the learner keeps it private (DJL). */
-    public io.github.imitation.nn.fast.FastAdam.State optimizerState() {
+    public FastAdam.State optimizerState() {
         return networks.optimizerState().orElse(null);
     }
 
@@ -266,7 +267,7 @@ public final class Discriminator implements AutoCloseable {
      * Continues from saved parameters and Adam's state ({@code optimizer}; null: Adam restarts, taking
      * full-size steps until its moment estimates fill again) after {@code completedRounds} rounds.
      */
-    public void restore(float[][] values, long completedRounds, io.github.imitation.nn.fast.FastAdam.State optimizer) {
+    public void restore(float[][] values, long completedRounds, FastAdam.State optimizer) {
         networks.writeParameters(values);
         if (optimizer != null) {
             networks.restoreOptimizer(optimizer);

@@ -1,6 +1,7 @@
 package io.github.imitation.algo.adversarial;
 
 import io.github.imitation.nn.Mlp;
+import io.github.imitation.nn.fast.AdamCheckpointing;
 import java.util.SplittableRandom;
 
 /**
@@ -15,7 +16,7 @@ import java.util.SplittableRandom;
  * order and layout ({@code D}'s layers' weight and bias, then {@code h}'s), so checkpoints and the exported
  * reward do not depend on the choice.
  */
-interface DiscriminatorNetworks extends AutoCloseable {
+interface DiscriminatorNetworks extends AdamCheckpointing, AutoCloseable {
 
     /** System property choosing the implementation: {@code fast} or {@code djl} (the one PPO reads too). */
     String LEARNER_PROPERTY = io.github.imitation.nn.Learner.PROPERTY;
@@ -73,12 +74,6 @@ interface DiscriminatorNetworks extends AutoCloseable {
 
     /** Overwrites the parameters with what {@link #readParameters()} gave (possibly of the other implementation). */
     void writeParameters(float[][] values);
-
-    /** Adam's state, for checkpoints; empty where the implementation keeps it private (DJL's Adam). */
-    java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState();
-
-    /** Continues Adam from {@code state}; where Adam is private (DJL) it starts afresh instead. */
-    void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state);
 
     /** {@code D}'s current weights as plain data. */
     Mlp freezeDiscriminator();

@@ -12,8 +12,10 @@ import io.github.imitation.nn.GraphScalars;
 import io.github.imitation.nn.Mlp;
 import io.github.imitation.nn.ParameterValues;
 import io.github.imitation.nn.TrainableMlp;
+import io.github.imitation.nn.fast.FastAdam;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /** {@link DiscriminatorNetworks} on DJL/PyTorch (selected with {@code -Dimitation.learner=djl}). */
@@ -118,12 +120,12 @@ final class DjlDiscriminatorNetworks implements DiscriminatorNetworks {
     }
 
     @Override
-    public java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState() {
-        return java.util.Optional.empty();
+    public Optional<FastAdam.State> optimizerState() {
+        return Optional.empty();
     }
 
     @Override
-    public void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state) {
+    public void restoreOptimizer(FastAdam.State state) {
         // DJL's Adam keeps its moments private: it starts afresh after a restore.
     }
 

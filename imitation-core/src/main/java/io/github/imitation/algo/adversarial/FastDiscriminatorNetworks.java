@@ -6,6 +6,7 @@ import io.github.imitation.nn.fast.FastMlp;
 import io.github.imitation.nn.fast.FlatParameters;
 import io.github.imitation.nn.fast.TwoLanes;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -261,8 +262,8 @@ final class FastDiscriminatorNetworks implements DiscriminatorNetworks {
     }
 
     @Override
-    public java.util.Optional<FastAdam.State> optimizerState() {
-        return java.util.Optional.of(optimizer.state());
+    public Optional<FastAdam.State> optimizerState() {
+        return Optional.of(optimizer.state());
     }
 
     @Override

@@ -14,9 +14,11 @@ import io.github.imitation.nn.ParameterValues;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.StochasticPolicyNetwork;
 import io.github.imitation.nn.ValueNetwork;
+import io.github.imitation.nn.fast.FastAdam;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /** {@link PpoNetworks} on DJL/PyTorch (selected with {@code -Dimitation.learner=djl}). */
@@ -185,12 +187,12 @@ final class DjlPpoNetworks implements PpoNetworks {
     }
 
     @Override
-    public java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState() {
-        return java.util.Optional.empty();
+    public Optional<FastAdam.State> optimizerState() {
+        return Optional.empty();
     }
 
     @Override
-    public void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state) {
+    public void restoreOptimizer(FastAdam.State state) {
         // DJL's Adam keeps its moments private: it starts afresh after a restore.
     }
 

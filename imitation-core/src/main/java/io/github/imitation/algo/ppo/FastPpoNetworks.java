@@ -13,6 +13,7 @@ import io.github.imitation.nn.fast.TwoLanes;
 import io.github.imitation.nn.fast.VectorApi;
 import io.github.imitation.policy.ActionSampling;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -382,8 +383,8 @@ final class FastPpoNetworks implements PpoNetworks {
     }
 
     @Override
-    public java.util.Optional<FastAdam.State> optimizerState() {
-        return java.util.Optional.of(optimizer.state());
+    public Optional<FastAdam.State> optimizerState() {
+        return Optional.of(optimizer.state());
     }
 
     @Override

@@ -5,18 +5,19 @@ import io.github.imitation.env.Discrete;
 import io.github.imitation.env.EnvRegistry;
 import io.github.imitation.env.Space;
 import io.github.imitation.env.VectorEnv;
+import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
 import io.github.imitation.nn.RunningMeanStd;
 import io.github.imitation.nn.fast.FastAdam;
-import io.github.imitation.messages.RolloutBatch;
 import io.github.imitation.policy.ActionSampling;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * Proximal Policy Optimization (Schulman et al. 2017) with a clipped surrogate, GAE(λ), a (clipped)
@@ -507,7 +508,7 @@ public final class Ppo implements AutoCloseable {
     }
 
     /** A uniform integer in {@code [0, bound)} from raw 32-bit draws, as Java 17's {@code nextInt(bound)}. */
-    static int boundedInt(java.util.function.IntSupplier rawDraws, int bound) {
+    static int boundedInt(IntSupplier rawDraws, int bound) {
         int r = rawDraws.getAsInt();
         int m = bound - 1;
         if ((bound & m) == 0) {

@@ -3,6 +3,7 @@ package io.github.imitation.algo.ppo;
 import io.github.imitation.env.Space;
 import io.github.imitation.nn.ObservationNormalizer;
 import io.github.imitation.nn.PolicySnapshot;
+import io.github.imitation.nn.fast.AdamCheckpointing;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
  * order and layout (policy layers' weight and bias, the Gaussian log-std, then the value layers), and export
  * the same {@link PolicySnapshot}: checkpoints and ONNX policies do not depend on the choice.
  */
-interface PpoNetworks extends AutoCloseable {
+interface PpoNetworks extends AdamCheckpointing, AutoCloseable {
 
     /** System property choosing the implementation: {@code fast} or {@code djl}. */
     String LEARNER_PROPERTY = io.github.imitation.nn.Learner.PROPERTY;
@@ -88,15 +89,6 @@ interface PpoNetworks extends AutoCloseable {
 
     /** Overwrites the parameters with what {@link #readParameters()} gave (possibly of the other implementation). */
     void writeParameters(float[][] values);
-
-    /** Adam's state, for checkpoints; empty where the implementation keeps it private (DJL's Adam). */
-    java.util.Optional<io.github.imitation.nn.fast.FastAdam.State> optimizerState();
-
-    /**
-     * Continues Adam from {@code state} (of networks of the same shapes). Where the implementation keeps its
-     * Adam private (DJL) the state cannot be given to it: Adam starts afresh, as it always did there.
-     */
-    void restoreOptimizer(io.github.imitation.nn.fast.FastAdam.State state);
 
     void setLearningRate(float learningRate);
 
